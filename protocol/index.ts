@@ -1,0 +1,5 @@
+export * from './claims.js';
+export * from './errors.js';
+export * from './events.js';
+export * from './ids.js';
+export * from './messages.js';

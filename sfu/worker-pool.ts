@@ -1,0 +1,80 @@
+import * as mediasoup from 'mediasoup';
+import type { types as ms } from 'mediasoup';
+import { TypedEmitter } from '../lib/typed-emitter.js';
+import type { Logger } from '../lib/log.js';
+import type { SfuConfig } from './config.js';
+
+/** One mediasoup worker (a child process, one core) with its WebRtcServer: all its transports share one port. */
+export interface WorkerSlot {
+  index: number;
+  worker: ms.Worker;
+  webRtcServer: ms.WebRtcServer;
+  /** Routers (meetings) placed on this worker. */
+  routers: number;
+}
+
+type WorkerPoolEvents = { 'worker-died': [WorkerSlot, Error] };
+
+export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
+  readonly #slots: WorkerSlot[] = [];
+  #closed = false;
+
+  private constructor(private readonly log: Logger) {
+    super();
+  }
+
+  static async start(config: SfuConfig, log: Logger): Promise<WorkerPool> {
+    const pool = new WorkerPool(log);
+    try {
+      for (let index = 0; index < config.workers; index++) pool.#slots.push(await pool.#startWorker(index, config));
+    } catch (error) {
+      pool.close();
+      throw error;
+    }
+    return pool;
+  }
+
+  async #startWorker(index: number, config: SfuConfig): Promise<WorkerSlot> {
+    const worker = await mediasoup.createWorker({ logLevel: config.workerLogLevel, appData: { index } });
+    const port = config.rtcPort === 0 ? undefined : config.rtcPort + index;
+    const listen = (protocol: 'udp' | 'tcp'): ms.TransportListenInfo => ({
+      protocol,
+      ip: config.listenIp,
+      ...(config.announcedAddress ? { announcedAddress: config.announcedAddress } : {}),
+      ...(port === undefined ? {} : { port }),
+    });
+    let webRtcServer: ms.WebRtcServer;
+    try {
+      webRtcServer = await worker.createWebRtcServer({ listenInfos: [listen('udp'), listen('tcp')] });
+    } catch (error) {
+      worker.close();
+      throw new Error(`cannot listen for media on ${config.listenIp}:${port ?? 'any'} (worker ${index}): ${(error as Error).message}`);
+    }
+    const slot: WorkerSlot = { index, worker, webRtcServer, routers: 0 };
+    worker.on('died', (error) => {
+      // Recovery (moving meetings to a live worker) is a later step; for now say it loudly.
+      this.log.error('mediasoup worker died', { worker: index, pid: worker.pid, error: error.message });
+      this.emit('worker-died', slot, error);
+    });
+    this.log.info('mediasoup worker started', { worker: index, pid: worker.pid, port: port ?? 'any' });
+    return slot;
+  }
+
+  get slots(): readonly WorkerSlot[] {
+    return this.#slots;
+  }
+
+  /** The live worker carrying the fewest meetings. */
+  leastLoaded(): WorkerSlot {
+    const live = this.#slots.filter((s) => !s.worker.closed);
+    const slot = live.sort((a, b) => a.routers - b.routers)[0];
+    if (!slot) throw new Error('no live mediasoup worker');
+    return slot;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const slot of this.#slots) slot.worker.close();
+  }
+}

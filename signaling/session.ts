@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import type { Server, Socket } from 'socket.io';
+import type { TSchema } from '@sinclair/typebox';
+import { AppError } from '../lib/errors.js';
+import type { Logger } from '../lib/log.js';
+import type { Peer } from '../sfu/peer.js';
+import type { Room } from '../sfu/room.js';
+import type { Sfu } from '../sfu/sfu.js';
+import type { JoinClaims } from '../protocol/claims.js';
+import type { ClientToServerEvents, NewConsumer, ParticipantInfo, ServerToClientEvents } from '../protocol/events.js';
+import type { MeetingId, ParticipantId, SubjectId } from '../protocol/ids.js';
+import * as msg from '../protocol/messages.js';
+import type { SignalingConfig } from './config.js';
+import { TokenBucket } from './rate-limit.js';
+import type { Roster } from './roster.js';
+import { withAck, type Handler } from './with-ack.js';
+
+export type SocketData = { claims: JoinClaims };
+export type MeetingSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type MeetingServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface SessionDeps {
+  sfu: Sfu;
+  roster: Roster;
+  config: SignalingConfig;
+  log: Logger;
+  /** Broadcasts to everyone in a meeting go through io.to(meetingId). */
+  io: MeetingServer;
+  /** Called once per room a session holds, so room-wide events are wired once. */
+  watchRoom(room: Room): void;
+}
+
+/** Refused requests after which a socket is taken to be flooding and is cut off. */
+const FLOOD_STRIKES = 100;
+
+/** One participant's connection: turns protocol requests into sfu calls and sfu events into messages. */
+export class Session {
+  readonly participant: ParticipantInfo;
+  readonly meetingId: MeetingId;
+  readonly #bucket: TokenBucket;
+  #roomHeld: Promise<Room> | undefined;
+  #peer: Peer | undefined;
+  #strikes = 0;
+  #ended = false;
+
+  constructor(
+    private readonly socket: MeetingSocket,
+    private readonly deps: SessionDeps,
+  ) {
+    const { claims } = socket.data;
+    this.meetingId = claims.meetingId as MeetingId;
+    this.participant = {
+      id: randomUUID() as ParticipantId,
+      subjectId: claims.sub as SubjectId,
+      name: claims.name,
+      role: claims.role,
+    };
+    this.#bucket = new TokenBucket(deps.config.rateBurst, deps.config.ratePerSecond);
+    this.#register();
+    socket.on('disconnect', () => this.end());
+  }
+
+  #register(): void {
+    const on = <S extends TSchema, R>(event: keyof ClientToServerEvents, schema: S, handler: Handler<S, R>) => {
+      this.socket.on(event, withAck(schema, handler, () => this.#gate(), this.deps.log) as never);
+    };
+    on('router-capabilities', msg.Empty, async () => (await this.#room()).rtpCapabilities);
+    on('join', msg.JoinRequest, (req) => this.#join(req));
+    on('create-transport', msg.CreateTransportRequest, (req) => this.#joined().createTransport(req.direction, req));
+    on('connect-transport', msg.ConnectTransportRequest, async (req) => {
+      await this.#joined().connectTransport(req.transportId, req.dtlsParameters);
+      return null;
+    });
+    on('restart-ice', msg.RestartIceRequest, (req) => this.#joined().restartIce(req.transportId));
+    on('produce', msg.ProduceRequest, async (req) => {
+      if (this.participant.role === 'observer') throw new AppError('FORBIDDEN', 'Observers receive only');
+      return { producerId: await this.#joined().produce(req) };
+    });
+    on('pause-producer', msg.ProducerRequest, async (req) => {
+      await this.#joined().pauseProducer(req.producerId);
+      return null;
+    });
+    on('resume-producer', msg.ProducerRequest, async (req) => {
+      await this.#joined().resumeProducer(req.producerId);
+      return null;
+    });
+    on('close-producer', msg.ProducerRequest, (req) => {
+      this.#joined().closeProducer(req.producerId);
+      return null;
+    });
+    on('leave', msg.Empty, () => {
+      this.end();
+      // After the ack has gone out.
+      setImmediate(() => this.socket.disconnect(true));
+      return null;
+    });
+  }
+
+  async #join(req: msg.JoinRequest) {
+    if (this.#peer) throw new AppError('ALREADY_JOINED', 'Already joined');
+    const room = await this.#room();
+    if (this.#ended) throw new AppError('MEETING_CLOSED', 'This connection has ended');
+    const others = this.deps.roster.list(this.meetingId);
+    const peer = room.addPeer(this.participant.id, req.rtpCapabilities);
+    this.#peer = peer;
+    peer.on('consumer-created', (consumer) => this.#offerConsumer(peer, consumer));
+    peer.on('consumer-closed', (consumerId) => this.socket.emit('consumer-closed', { consumerId }));
+    peer.on('consumer-paused', (consumerId) => this.socket.emit('consumer-paused', { consumerId }));
+    peer.on('consumer-resumed', (consumerId) => this.socket.emit('consumer-resumed', { consumerId }));
+    peer.on('closed', () => {
+      if (this.#ended) return;
+      // The media side went away under us (worker died, meeting closed): tell the client and hang up.
+      this.socket.emit('kicked', { code: 'MEETING_CLOSED', message: 'The meeting media has closed' });
+      this.socket.disconnect(true);
+    });
+    this.deps.roster.add(this.meetingId, this.participant);
+    await this.socket.join(this.meetingId);
+    this.socket.to(this.meetingId).emit('participant-joined', this.participant);
+    this.deps.log.info('participant joined', { meetingId: this.meetingId, participant: this.participant.id, role: this.participant.role });
+    return { meetingId: this.meetingId, self: this.participant, participants: others };
+  }
+
+  /** Server-initiated consume: the consumer starts paused and is resumed once the client says it is ready. */
+  #offerConsumer(peer: Peer, consumer: NewConsumer): void {
+    this.socket
+      .timeout(this.deps.config.consumerAckTimeoutMs)
+      .emitWithAck('new-consumer', consumer)
+      .then(async (result) => {
+        if (result.ok) await peer.resumeConsumer(consumer.consumerId);
+        else this.deps.log.warn('client refused a consumer', { participant: peer.id, error: result.error });
+      })
+      .catch((error: Error) => {
+        if (!peer.closed) this.deps.log.warn('consumer not resumed', { participant: peer.id, error: error.message });
+      });
+  }
+
+  #room(): Promise<Room> {
+    if (!this.#roomHeld) {
+      // end() releases what this holds, whenever it resolves.
+      this.#roomHeld = this.deps.sfu.holdRoom(this.meetingId).then((room) => {
+        this.deps.watchRoom(room);
+        return room;
+      });
+      this.#roomHeld.catch(() => (this.#roomHeld = undefined));
+    }
+    return this.#roomHeld;
+  }
+
+  #joined(): Peer {
+    if (!this.#peer || this.#peer.closed) throw new AppError('NOT_JOINED', 'Join the meeting first');
+    return this.#peer;
+  }
+
+  #gate(): void {
+    if (this.#bucket.take()) return;
+    if (++this.#strikes >= FLOOD_STRIKES) {
+      this.deps.log.warn('socket flooding, disconnecting', { participant: this.participant.id });
+      this.socket.emit('kicked', { code: 'RATE_LIMITED', message: 'Too many requests' });
+      this.socket.disconnect(true);
+    }
+    throw new AppError('RATE_LIMITED', 'Too many requests: slow down');
+  }
+
+  /** Idempotent: closes this participant's media and tells the others. */
+  end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    const peer = this.#peer;
+    if (peer) {
+      peer.close();
+      this.deps.roster.remove(this.meetingId, this.participant.id);
+      this.deps.io.to(this.meetingId).emit('participant-left', { participantId: this.participant.id });
+      this.deps.log.info('participant left', { meetingId: this.meetingId, participant: this.participant.id });
+    }
+    this.#roomHeld?.then((room) => room.release()).catch(() => {});
+  }
+}

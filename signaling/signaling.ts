@@ -1,0 +1,91 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import { AppError, toErrorBody } from '../lib/errors.js';
+import { createJoinTokenVerifier } from '../lib/join-token.js';
+import type { Logger } from '../lib/log.js';
+import type { Room } from '../sfu/room.js';
+import type { Sfu } from '../sfu/sfu.js';
+import type { ClientToServerEvents } from '../protocol/events.js';
+import type { MeetingId } from '../protocol/ids.js';
+import type { SignalingConfig } from './config.js';
+import { Roster } from './roster.js';
+import { Session, type MeetingServer, type MeetingSocket } from './session.js';
+
+export interface Signaling {
+  readonly io: MeetingServer;
+  /** Participants joined to a meeting on this node. */
+  participantCount(meetingId: string): number;
+  close(): Promise<void>;
+}
+
+export interface SignalingDeps {
+  httpServer: HttpServer;
+  sfu: Sfu;
+  config: SignalingConfig;
+  log: Logger;
+}
+
+const REQUESTS = new Set<string>([
+  'router-capabilities',
+  'join',
+  'create-transport',
+  'connect-transport',
+  'restart-ice',
+  'produce',
+  'pause-producer',
+  'resume-producer',
+  'close-producer',
+  'leave',
+] satisfies (keyof ClientToServerEvents)[]);
+
+export function createSignaling({ httpServer, sfu, config, log }: SignalingDeps): Signaling {
+  const io: Signaling['io'] = new Server(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: config.maxMessageBytes,
+    pingInterval: 10_000,
+    pingTimeout: 10_000,
+  });
+  const roster = new Roster();
+  const verify = createJoinTokenVerifier(config.jwtSecret);
+  const watched = new WeakSet<Room>();
+
+  // Handshake: a valid join token or no connection. Its error reaches the client as connect_error.
+  io.use((socket, next) => {
+    try {
+      socket.data.claims = verify(socket.handshake.auth?.token);
+      next();
+    } catch (error) {
+      const body = toErrorBody(error instanceof AppError ? error : new AppError('UNAUTHORIZED', 'Invalid join token'));
+      next(Object.assign(new Error(body.message), { data: body }));
+    }
+  });
+
+  const watchRoom = (room: Room) => {
+    if (watched.has(room)) return;
+    watched.add(room);
+    room.on('active-speaker', (participantId) => io.to(room.meetingId).emit('active-speaker', { participantId }));
+  };
+
+  io.on('connection', (socket: MeetingSocket) => {
+    new Session(socket, { sfu, roster, config, log, io, watchRoom });
+    // Unknown requests still get an answer, so a client never waits forever.
+    socket.onAny((event: string, ...args: unknown[]) => {
+      const ack = args.at(-1);
+      if (!REQUESTS.has(event) && typeof ack === 'function') {
+        ack({ ok: false, error: { code: 'BAD_REQUEST', message: `Unknown request "${event.slice(0, 64)}"` } });
+      }
+    });
+  });
+
+  return {
+    io,
+    participantCount: (meetingId) => roster.count(meetingId as MeetingId),
+    close: () =>
+      new Promise<void>((resolve) => {
+        io.disconnectSockets(true);
+        // io.close() also closes the HTTP server; the owner of that server closes it.
+        io.engine.close();
+        resolve();
+      }),
+  };
+}
