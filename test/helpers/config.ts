@@ -1,0 +1,37 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Config } from '../../config.js';
+
+export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+
+/** A configuration that owns nothing shared: HTTP and RTC on free ports, one worker, a temp data dir. */
+export function testConfig(overrides: Partial<Config> = {}): Config & { cleanup(): void } {
+  const dataDir = mkdtempSync(join(tmpdir(), 'diemcau-test-'));
+  return {
+    host: '127.0.0.1',
+    port: 0,
+    publicUrl: undefined,
+    tls: undefined,
+    dataDir,
+    clientDir: resolve('client/dist'),
+    logLevel: 'warn',
+    sfu: {
+      workers: 1,
+      rtcPort: 0,
+      listenIp: '127.0.0.1',
+      announcedAddress: undefined,
+      workerLogLevel: 'warn',
+      initialOutgoingBitrate: 1_000_000,
+    },
+    signaling: {
+      jwtSecret: TEST_JWT_SECRET,
+      maxMessageBytes: 256 * 1024,
+      rateBurst: 60,
+      ratePerSecond: 20,
+      consumerAckTimeoutMs: 10_000,
+    },
+    ...overrides,
+    cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
+  };
+}
