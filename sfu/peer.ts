@@ -44,6 +44,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
   readonly #transports = new Map<string, TransportEntry>();
   readonly #producers = new Map<string, ms.Producer<ProducerAppData>>();
   readonly #consumers = new Map<string, ms.Consumer>();
+  readonly #pendingSources = new Set<MediaSource>();
   #closed = false;
 
   constructor(
@@ -124,14 +125,20 @@ export class Peer extends TypedEmitter<PeerEvents> {
     if (entry.direction !== 'send') throw new AppError('BAD_REQUEST', 'Produce on a send transport');
     const expectedKind = req.source === 'mic' ? 'audio' : 'video';
     if (req.kind !== expectedKind) throw new AppError('BAD_REQUEST', `Source "${req.source}" carries ${expectedKind}`);
-    for (const p of this.#producers.values()) {
-      if (p.appData.source === req.source) throw new AppError('CONFLICT', `Already producing "${req.source}"`);
+    const producing = [...this.#producers.values()].some((p) => p.appData.source === req.source);
+    if (producing || this.#pendingSources.has(req.source)) throw new AppError('CONFLICT', `Already producing "${req.source}"`);
+    // Reserved across the await, so a double click or a retry cannot produce the same source twice.
+    this.#pendingSources.add(req.source);
+    let producer: ms.Producer<ProducerAppData>;
+    try {
+      producer = await entry.transport.produce<ProducerAppData>({
+        kind: req.kind,
+        rtpParameters: req.rtpParameters,
+        appData: { peerId: this.id, source: req.source },
+      });
+    } finally {
+      this.#pendingSources.delete(req.source);
     }
-    const producer = await entry.transport.produce<ProducerAppData>({
-      kind: req.kind,
-      rtpParameters: req.rtpParameters,
-      appData: { peerId: this.id, source: req.source },
-    });
     if (this.#closed) {
       producer.close();
       throw new AppError('MEETING_CLOSED', 'The participant left while producing');

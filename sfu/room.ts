@@ -20,6 +20,7 @@ export class Room extends TypedEmitter<RoomEvents> implements PeerHost {
   readonly #peers = new Map<ParticipantId, Peer>();
   #holders = 0;
   #closed = false;
+  #speaker: ms.Producer | undefined;
 
   private constructor(
     readonly meetingId: MeetingId,
@@ -32,16 +33,25 @@ export class Room extends TypedEmitter<RoomEvents> implements PeerHost {
     super();
     router.on('workerclose', () => this.close());
     speakerObserver.on('dominantspeaker', ({ producer }) => {
+      this.#speaker = producer;
       this.emit('active-speaker', (producer.appData as ProducerAppData).peerId);
     });
   }
 
   static async create(meetingId: MeetingId, slot: WorkerSlot, initialOutgoingBitrate: number, log: Logger): Promise<Room> {
-    const router = await slot.worker.createRouter({ mediaCodecs, appData: { meetingId } });
-    const observer = await router.createActiveSpeakerObserver({ interval: 300 });
+    // Counted before awaiting, so meetings opening at the same moment spread over the workers.
     slot.routers++;
-    router.observer.once('close', () => slot.routers--);
-    return new Room(meetingId, router, slot, initialOutgoingBitrate, observer, log.child({ meetingId }));
+    let router: ms.Router | undefined;
+    try {
+      router = await slot.worker.createRouter({ mediaCodecs, appData: { meetingId } });
+      const observer = await router.createActiveSpeakerObserver({ interval: 300 });
+      router.observer.once('close', () => slot.routers--);
+      return new Room(meetingId, router, slot, initialOutgoingBitrate, observer, log.child({ meetingId }));
+    } catch (error) {
+      slot.routers--;
+      router?.close();
+      throw error;
+    }
   }
 
   get webRtcServer(): ms.WebRtcServer {
@@ -86,6 +96,12 @@ export class Room extends TypedEmitter<RoomEvents> implements PeerHost {
     if (producer.kind === 'audio') {
       this.speakerObserver.addProducer({ producerId: producer.id }).catch((error: Error) => {
         if (!producer.closed) this.log.warn('active speaker observer refused a producer', { error: error.message });
+      });
+      // The observer says nothing when the speaker's producer goes: nobody is speaking then.
+      producer.observer.once('close', () => {
+        if (this.#speaker !== producer || this.#closed) return;
+        this.#speaker = undefined;
+        this.emit('active-speaker', null);
       });
     }
     for (const peer of this.#peers.values()) {
