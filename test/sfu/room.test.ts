@@ -1,0 +1,284 @@
+import t, { type Test } from 'tap';
+import type { types as ms } from 'mediasoup';
+import { createLogger } from '../../lib/log.js';
+import type { NewConsumer } from '../../protocol/events.js';
+import type { ConsumerId, MeetingId, ParticipantId } from '../../protocol/ids.js';
+import type { SfuConfig } from '../../sfu/config.js';
+import type { Peer } from '../../sfu/peer.js';
+import type { Room } from '../../sfu/room.js';
+import { createSfu } from '../../sfu/sfu.js';
+import { waitFor } from '../helpers/wait.js';
+
+const log = createLogger('warn');
+const config: SfuConfig = {
+  workers: 1,
+  rtcPort: 0,
+  listenIp: '127.0.0.1',
+  announcedAddress: undefined,
+  workerLogLevel: 'warn',
+  initialOutgoingBitrate: 1_000_000,
+};
+const sfu = await createSfu(config, log);
+t.teardown(() => sfu.close());
+
+const A = 'peer-a' as ParticipantId;
+const B = 'peer-b' as ParticipantId;
+const C = 'peer-c' as ParticipantId;
+
+/** Holds a room of the file's SFU for one test. */
+async function openRoom(t: Test, meeting: string): Promise<Room> {
+  const room = await sfu.holdRoom(meeting as MeetingId);
+  t.teardown(() => room.release());
+  return room;
+}
+
+/** Every consumer offered to a peer, in order. */
+function offers(peer: Peer): NewConsumer[] {
+  const seen: NewConsumer[] = [];
+  peer.on('consumer-created', (offer) => seen.push(offer));
+  return seen;
+}
+
+/** Resolves with the next emission (or rejects after a deadline); call it before the action that causes it. */
+function next<T>(subscribe: (resolve: (value: T) => void) => void, what: string, timeout = 5000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${what} within ${timeout} ms`)), timeout);
+    subscribe((value) => {
+      clearTimeout(timer);
+      resolve(value);
+    });
+  });
+}
+
+const nextConsumerEvent = (peer: Peer, event: 'consumer-paused' | 'consumer-resumed' | 'consumer-closed') =>
+  next<ConsumerId>((resolve) => peer.once(event, resolve), `"${event}" at ${peer.id}`);
+
+function routerCodec(caps: ms.RtpCapabilities, mimeType: string): ms.RtpCodecCapability {
+  const codec = caps.codecs?.find((c) => c.mimeType.toLowerCase() === mimeType);
+  if (!codec) throw new Error(`the router offers no ${mimeType}`);
+  return codec;
+}
+
+/** What a browser sends for its microphone: Opus with the router's payload type. */
+function opusParameters(caps: ms.RtpCapabilities, ssrc: number): ms.RtpParameters {
+  const opus = routerCodec(caps, 'audio/opus');
+  return {
+    codecs: [
+      {
+        mimeType: opus.mimeType,
+        payloadType: opus.preferredPayloadType!,
+        clockRate: opus.clockRate,
+        channels: opus.channels ?? 2,
+        parameters: { useinbandfec: 1 },
+        rtcpFeedback: [],
+      },
+    ],
+    headerExtensions: [],
+    encodings: [{ ssrc }],
+    rtcp: { cname: `cname-${ssrc}`, reducedSize: true },
+  };
+}
+
+/**
+ * VP8 simulcast as a browser signals it with SSRCs (no rid): three encodings, one SSRC each.
+ * mediasoup needs no MID or RID header extension for this; the SSRCs identify the streams.
+ */
+function vp8SimulcastParameters(caps: ms.RtpCapabilities, firstSsrc: number): ms.RtpParameters {
+  const vp8 = routerCodec(caps, 'video/vp8');
+  return {
+    codecs: [
+      {
+        mimeType: vp8.mimeType,
+        payloadType: vp8.preferredPayloadType!,
+        clockRate: vp8.clockRate,
+        parameters: {},
+        rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }],
+      },
+    ],
+    headerExtensions: [],
+    encodings: [
+      { ssrc: firstSsrc, maxBitrate: 150_000 },
+      { ssrc: firstSsrc + 1, maxBitrate: 500_000 },
+      { ssrc: firstSsrc + 2, maxBitrate: 1_500_000 },
+    ],
+    rtcp: { cname: `cname-${firstSsrc}`, reducedSize: true },
+  };
+}
+
+t.test('a peer is offered what another produces, paused, and follows pause, resume and close', async (t) => {
+  const room = await openRoom(t, 'room-media');
+  const a = room.addPeer(A, room.rtpCapabilities);
+  const b = room.addPeer(B, room.rtpCapabilities);
+  const offeredToA = offers(a);
+  const offeredToB = offers(b);
+  await a.createTransport('recv');
+  await b.createTransport('recv');
+  const send = await a.createTransport('send');
+
+  const micId = await a.produce({ transportId: send.id, kind: 'audio', source: 'mic', rtpParameters: opusParameters(room.rtpCapabilities, 1111) });
+  const cameraId = await a.produce({
+    transportId: send.id,
+    kind: 'video',
+    source: 'camera',
+    rtpParameters: vp8SimulcastParameters(room.rtpCapabilities, 2000),
+  });
+
+  await waitFor(() => offeredToB.length === 2, { what: 'two consumer-created events at B' });
+  const mic = offeredToB.find((o) => o.source === 'mic')!;
+  const camera = offeredToB.find((o) => o.source === 'camera')!;
+  t.match(mic, { producerId: micId, participantId: A, kind: 'audio', producerPaused: false }, "B is offered A's microphone");
+  t.match(camera, { producerId: cameraId, participantId: A, kind: 'video', producerPaused: false }, "B is offered A's camera");
+  t.equal(offeredToA.length, 0, 'A is not offered its own media');
+
+  const consumer = (id: string) => b.consumers.find((c) => c.id === id);
+  t.ok(consumer(mic.consumerId)?.paused, 'the audio consumer starts paused');
+  t.ok(consumer(camera.consumerId)?.paused, 'the video consumer starts paused');
+  t.equal(consumer(camera.consumerId)?.type, 'simulcast', 'three SSRC encodings make a simulcast consumer');
+  t.equal(camera.rtpParameters.codecs[0]?.mimeType.toLowerCase(), 'video/vp8', 'the offer carries the consumer RTP parameters');
+
+  await b.resumeConsumer(mic.consumerId);
+  t.notOk(consumer(mic.consumerId)?.paused, 'resumeConsumer resumes');
+  t.ok(consumer(camera.consumerId)?.paused, '... only that consumer');
+
+  const paused = nextConsumerEvent(b, 'consumer-paused');
+  await a.pauseProducer(micId);
+  t.equal(await paused, mic.consumerId, "pausing A's producer pauses B's consumer");
+  t.ok(consumer(mic.consumerId)?.producerPaused);
+
+  const resumed = nextConsumerEvent(b, 'consumer-resumed');
+  await a.resumeProducer(micId);
+  t.equal(await resumed, mic.consumerId, "resuming A's producer resumes B's consumer");
+
+  const closed = nextConsumerEvent(b, 'consumer-closed');
+  a.closeProducer(cameraId);
+  t.equal(await closed, camera.consumerId, "closing A's producer closes B's consumer");
+  t.same(
+    b.consumers.map((c) => c.id),
+    [mic.consumerId],
+    'B keeps only the microphone consumer',
+  );
+  t.same(
+    a.producers.map((p) => p.id),
+    [micId],
+    'A keeps only its microphone',
+  );
+});
+
+t.test('bad requests are refused with an AppError and its code', async (t) => {
+  const room = await openRoom(t, 'room-errors');
+  const a = room.addPeer(A, room.rtpCapabilities);
+  const b = room.addPeer(B, room.rtpCapabilities);
+  const send = await a.createTransport('send');
+  const recvA = await a.createTransport('recv');
+  const recvB = await b.createTransport('recv');
+  const mic = (transportId: string, ssrc = 1111) => ({
+    transportId,
+    kind: 'audio' as const,
+    source: 'mic' as const,
+    rtpParameters: opusParameters(room.rtpCapabilities, ssrc),
+  });
+  const refused = (code: string) => ({ name: 'AppError', code });
+
+  await t.rejects(a.produce({ ...mic(send.id), kind: 'video' }), refused('BAD_REQUEST'), 'a mic carries audio');
+  await t.rejects(
+    a.produce({ transportId: send.id, kind: 'audio', source: 'camera', rtpParameters: opusParameters(room.rtpCapabilities, 1112) }),
+    refused('BAD_REQUEST'),
+    'a camera carries video',
+  );
+  await t.rejects(a.produce(mic(recvA.id)), refused('BAD_REQUEST'), 'producing on a recv transport');
+  await t.rejects(a.produce(mic('no-such-transport')), refused('NOT_FOUND'), 'an unknown transport id');
+  await t.rejects(a.produce(mic(recvB.id)), refused('NOT_FOUND'), "another peer's transport");
+
+  await a.produce(mic(send.id));
+  await t.rejects(a.produce(mic(send.id, 1113)), refused('CONFLICT'), 'a second microphone');
+  t.equal(a.producers.length, 1, 'refused requests created no producer');
+
+  await t.rejects(a.pauseProducer('no-such-producer'), refused('NOT_FOUND'), 'pausing an unknown producer');
+  await t.rejects(async () => a.closeProducer('no-such-producer'), refused('NOT_FOUND'), 'closing an unknown producer');
+  await t.rejects(b.resumeConsumer('no-such-consumer'), refused('NOT_FOUND'), 'resuming an unknown consumer');
+  t.throws(() => room.addPeer(A, room.rtpCapabilities), refused('ALREADY_JOINED'), 'joining twice');
+});
+
+t.test('a late joiner is offered existing producers once it can receive', async (t) => {
+  const room = await openRoom(t, 'room-late');
+  const a = room.addPeer(A, room.rtpCapabilities);
+  const send = await a.createTransport('send');
+  const micId = await a.produce({ transportId: send.id, kind: 'audio', source: 'mic', rtpParameters: opusParameters(room.rtpCapabilities, 1111) });
+  const cameraId = await a.produce({
+    transportId: send.id,
+    kind: 'video',
+    source: 'camera',
+    rtpParameters: vp8SimulcastParameters(room.rtpCapabilities, 2000),
+  });
+  await a.pauseProducer(micId);
+
+  const c = room.addPeer(C, room.rtpCapabilities);
+  const offered = offers(c);
+  t.equal(c.consumers.length, 0, 'no consumers before a recv transport');
+
+  await c.createTransport('recv');
+  await waitFor(() => offered.length === 2, { what: 'two offers to the late joiner' });
+  t.same(offered.map((o) => o.producerId).sort(), [micId, cameraId].sort(), "C is offered both of A's producers");
+  t.ok(offered.find((o) => o.producerId === micId)?.producerPaused, 'a paused producer is offered as paused');
+
+  // A client that reconnects its media asks for a new recv transport: everything is offered again, once.
+  await c.createTransport('recv');
+  await waitFor(() => offered.length === 4, { what: 'two more offers after the new recv transport' });
+  t.equal(c.consumers.length, 2, 'the old transport took its consumers with it');
+  t.same(offered.slice(2).map((o) => o.producerId).sort(), [micId, cameraId].sort(), 'the new offers are for the same producers');
+});
+
+t.test('the last release closes the room and leaks nothing in the worker', async (t) => {
+  // An SFU of its own, so the dumps below see only this test's routers and transports.
+  const own = await createSfu(config, log);
+  t.teardown(() => own.close());
+  const slot = own.pool.slots[0]!;
+  const handlersBefore = (await slot.worker.dump()).channelMessageHandlers;
+
+  const room = await own.holdRoom('room-leak' as MeetingId);
+  t.equal(await own.holdRoom('room-leak' as MeetingId), room, 'a second holder shares the room');
+  const a = room.addPeer(A, room.rtpCapabilities);
+  const b = room.addPeer(B, room.rtpCapabilities);
+  await b.createTransport('recv');
+  const send = await a.createTransport('send');
+  await a.produce({ transportId: send.id, kind: 'audio', source: 'mic', rtpParameters: opusParameters(room.rtpCapabilities, 1111) });
+  await waitFor(() => b.consumers.length === 1, { what: 'B to consume' });
+  t.equal((await slot.webRtcServer.dump()).webRtcTransportIds.length, 2, 'two WebRtcTransports on the server while open');
+
+  const closed = next<void>((resolve) => room.once('closed', () => resolve()), 'room "closed"');
+  room.release();
+  t.notOk(room.closed, 'the room stays open while someone holds it');
+  room.release();
+  await closed;
+  t.ok(room.closed, 'the last release closes the room');
+  t.ok(room.router.closed, '... and its router');
+  t.ok(a.closed && b.closed, '... and its peers');
+  t.equal(slot.routers, 0, 'the worker carries no router');
+  t.equal(own.existingRoom('room-leak' as MeetingId), undefined, 'the SFU forgets the room');
+
+  const worker = await slot.worker.dump();
+  t.same(worker.routerIds, [], 'worker.dump(): no routers');
+  t.same(worker.channelMessageHandlers, handlersBefore, 'worker.dump(): no request handlers left behind');
+  const server = await slot.webRtcServer.dump();
+  t.same(server.webRtcTransportIds, [], 'webRtcServer.dump(): no WebRtcTransports');
+  t.same(server.localIceUsernameFragments, [], 'webRtcServer.dump(): no ICE username fragments');
+  t.same(server.tupleHashes, [], 'webRtcServer.dump(): no tuples');
+
+  t.throws(() => room.hold(), { code: 'MEETING_CLOSED' }, 'a closed room cannot be held');
+  t.throws(() => room.addPeer(C, room.rtpCapabilities), { code: 'MEETING_CLOSED' }, 'a closed room takes no peers');
+  const reopened = await own.holdRoom('room-leak' as MeetingId);
+  t.not(reopened, room, 'the meeting gets a new room next time');
+  reopened.release();
+});
+
+t.test('two produce requests for one source at once: one wins, one gets CONFLICT', async (t) => {
+  const room = await openRoom(t, 'room-double-produce');
+  const a = room.addPeer(A, room.rtpCapabilities);
+  const send = await a.createTransport('send');
+  const mic = (ssrc: number) =>
+    a.produce({ transportId: send.id, kind: 'audio', source: 'mic', rtpParameters: opusParameters(room.rtpCapabilities, ssrc) });
+  const results = await Promise.allSettled([mic(5551), mic(5552)]);
+  t.equal(results.filter((r) => r.status === 'fulfilled').length, 1, 'one producer');
+  t.match(results.find((r) => r.status === 'rejected'), { reason: { code: 'CONFLICT' } });
+  t.equal(a.producers.length, 1);
+});
