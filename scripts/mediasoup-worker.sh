@@ -19,12 +19,18 @@ log() { echo "[mediasoup-worker] $*"; }
 runs() { [ -x "$1" ] || return 1; local rc=0; env -i "$1" >/dev/null 2>&1 || rc=$?; [ "$rc" = 41 ]; }
 check() { MEDIASOUP_WORKER_BIN=$BIN node scripts/mediasoup-offline/check.mjs; }
 
-if runs "$BIN"; then
+# What this script installed, so a worker built with an older patch is not kept.
+STAMP=$BIN.diemcau
+stamp=$(cat "$STAMP" 2>/dev/null || true)
+
+if runs "$BIN" && { [ -z "$stamp" ] || [ "$stamp" = "$(basename "$CACHED")" ]; }; then
   log "using the existing worker ($BIN)"
 elif runs "$CACHED"; then
   log "using the cached worker ($CACHED)"
   install -D -m 0755 "$CACHED" "$BIN"
+  basename "$CACHED" > "$STAMP"
 else
+  rm -f "$BIN" "$STAMP"
   if [ -z "${MEDIASOUP_SKIP_WORKER_PREBUILT_DOWNLOAD:-}" ]; then
     log "trying mediasoup's prebuilt worker download"
     node scripts/mediasoup-offline/download.mjs "$MS_DIR" || true
@@ -38,6 +44,7 @@ else
     log "built in $(( $(date +%s) - start )) s"
   fi
   runs "$BIN" || { log "the worker at $BIN does not run"; exit 1; }
+  basename "$CACHED" > "$STAMP"
   mkdir -p "$CACHE_DIR"
   install -m 0755 "$BIN" "$CACHED.tmp.$$" && mv -f "$CACHED.tmp.$$" "$CACHED"
   log "cached as $CACHED"

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Patch the mediasoup 3.19.x npm package so its worker builds offline against
-Debian 12's libraries instead of meson wrap subprojects (which download sources).
+Debian 12's libraries instead of meson wrap subprojects (which download sources),
+and runs with them (see fix_dtls_bio_callback).
 
-Idempotent: a patched tree is left as it is.
+Idempotent: each step leaves an already patched tree as it is.
 Usage: python3 patch.py node_modules/mediasoup
 """
 import re
@@ -115,10 +116,25 @@ def add_srtp_compat() -> None:
             header.write_text(text.replace('#include <srtp.h>', '#include "srtp_compat.hpp"'))
 
 
+def fix_dtls_bio_callback() -> None:
+    """The BIO callback answers every after-the-call notification with 1 instead of OpenSSL's
+    result: asked whether kernel TLS is on, it says yes. Debian's OpenSSL 3.0 is built with KTLS,
+    so it then skips allocating its write buffer and the worker crashes (SIGSEGV) on the first
+    DTLS record a browser sends. Upstream's bundled OpenSSL has no KTLS, which hides the bug."""
+    dtls = worker / 'src' / 'RTC' / 'DtlsTransport.cpp'
+    s = dtls.read_text()
+    old = '(operationType == BIO_CB_RETURN) ? static_cast<long>(ret) : 1'
+    new = '(operationType & BIO_CB_RETURN) ? static_cast<long>(ret) : 1'
+    if old in s:
+        dtls.write_text(s.replace(old, new))
+    assert new in dtls.read_text(), 'DtlsTransport.cpp: BIO callback not found'
+
+
 if MARK in (worker / 'meson.build').read_text():
-    print('already patched', worker)
+    print('build files already patched', worker)
 else:
     patch_worker_meson()
     patch_libwebrtc_meson()
     add_srtp_compat()
-    print('patched', worker)
+    print('patched build files', worker)
+fix_dtls_bio_callback()
