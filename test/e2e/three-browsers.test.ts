@@ -1,0 +1,171 @@
+/**
+ * Three Chromium pages join one meeting through the real client and server: each must decode
+ * the others' video and receive their audio; a page that goes away loses its tile elsewhere.
+ */
+import t from 'tap';
+import type { Role } from '../../protocol/claims.js';
+import {
+  assertClientBuilt,
+  launchChromium,
+  openJoinPage,
+  remoteTileStats,
+  settledState,
+  type JoinPage,
+  type RemoteTileStats,
+} from '../helpers/browser.js';
+import { startServer } from '../helpers/server.js';
+import { waitFor } from '../helpers/wait.js';
+
+assertClientBuilt();
+const server = await startServer(t);
+const browser = await launchChromium();
+t.teardown(() => browser.close());
+
+const meetingId = 'hop-ubnd-tinh-e2e';
+const sites: { sub: string; role: Role; name: string }[] = [
+  { sub: 'ubnd-tinh', role: 'chair', name: 'UBND tỉnh' },
+  { sub: 'xa-tan-lap', role: 'site', name: 'Xã Tân Lập' },
+  { sub: 'phuong-hung-vuong', role: 'site', name: 'Phường Hùng Vương' },
+];
+
+interface Joined extends JoinPage {
+  name: string;
+  participantId: string;
+}
+
+// All three at once, as sites do when a meeting opens.
+const joined: Joined[] = await Promise.all(
+  sites.map(async (site) => {
+    const opened = await openJoinPage(browser, server.joinUrl(server.signToken({ meetingId, ...site })));
+    const state = await settledState(opened.page);
+    if (state !== 'joined') throw new Error(`${site.name}: page state ${state}; ${opened.errors.join('; ')}`);
+    const participantId = await opened.page.evaluate(() => window.diemcau.self?.id ?? '');
+    return { ...opened, name: site.name, participantId };
+  }),
+);
+t.teardown(() => Promise.all(joined.map((j) => j.context.close())));
+
+const others = (me: Joined) => joined.filter((j) => j !== me);
+
+/** Stats of the tiles of `me`'s page, checked against the two other participants; throws what is missing. */
+async function tilesOf(me: Joined): Promise<RemoteTileStats[]> {
+  const stats = await remoteTileStats(me.page);
+  for (const other of others(me)) {
+    if (!stats.some((s) => s.participantId === other.participantId)) throw new Error(`${me.name}: no tile for ${other.name}`);
+  }
+  return stats;
+}
+
+t.test('the server counts three participants and each page shows who it is', async (t) => {
+  t.equal(server.signaling.participantCount(meetingId), 3);
+  for (const me of joined) {
+    const header = await me.page.evaluate(() => ({
+      meeting: document.querySelector('#meeting-id')?.textContent,
+      name: document.querySelector('#self-name')?.textContent,
+    }));
+    t.same(header, { meeting: meetingId, name: me.name }, `${me.name}: header`);
+  }
+});
+
+t.test('every page decodes video from both others', async (t) => {
+  await Promise.all(
+    joined.map(async (me) => {
+      const stats = await waitFor(
+        async () => {
+          const tiles = await tilesOf(me);
+          const lacking = tiles.filter((s) => s.framesDecoded === 0 || s.videoWidth === 0);
+          if (lacking.length > 0) throw new Error(`${me.name}: no video yet from ${JSON.stringify(lacking)}`);
+          return tiles;
+        },
+        { timeout: 20_000, interval: 200, what: `${me.name} to decode both remote videos` },
+      );
+      t.same(stats.map((s) => s.name).sort(), others(me).map((o) => o.name).sort(), `${me.name}: one tile per other site, named`);
+      for (const s of stats) {
+        t.ok(s.framesDecoded > 0, `${me.name} decodes frames from ${s.name} (${s.framesDecoded})`);
+        t.ok(s.videoWidth > 0, `${me.name} shows ${s.name} at ${s.videoWidth} px wide`);
+      }
+    }),
+  );
+});
+
+t.test('every page keeps receiving audio from both others', async (t) => {
+  await Promise.all(
+    joined.map(async (me) => {
+      const before = await waitFor(
+        async () => {
+          const tiles = await tilesOf(me);
+          return tiles.every((s) => s.audioPacketsReceived > 0) ? tiles : null;
+        },
+        { timeout: 15_000, what: `${me.name} to receive audio from both others` },
+      );
+      const after = await waitFor(
+        async () => {
+          const tiles = await tilesOf(me);
+          const grown = before.every((b) => (tiles.find((s) => s.participantId === b.participantId)?.audioPacketsReceived ?? 0) > b.audioPacketsReceived);
+          return grown ? tiles : null;
+        },
+        { timeout: 10_000, what: `${me.name}'s audio packet counts to grow` },
+      );
+      for (const b of before) {
+        const a = after.find((s) => s.participantId === b.participantId);
+        t.ok(a && a.audioPacketsReceived > b.audioPacketsReceived, `${me.name} receives audio from ${b.name}`);
+      }
+    }),
+  );
+});
+
+t.test('join time: first remote frame after socket connect', async (t) => {
+  for (const me of joined) {
+    const metrics = await me.page.evaluate(() => window.diemcau.metrics);
+    const { socketConnectedAt, firstRemoteFrameAt } = metrics;
+    t.ok(socketConnectedAt !== null && firstRemoteFrameAt !== null, `${me.name}: both marks recorded`);
+    if (socketConnectedAt === null || firstRemoteFrameAt === null) continue;
+    const ms = firstRemoteFrameAt - socketConnectedAt;
+    t.ok(ms > 0, `${me.name}: first frame comes after the connection`);
+    t.comment(`join time ${me.name}: ${Math.round(ms)} ms`);
+  }
+});
+
+t.test('muting the microphone shows on the other pages', async (t) => {
+  const [chair, site] = joined as [Joined, Joined, Joined];
+  const tileFlag = (flag: string) =>
+    site.page.evaluate(
+      ([id, cls]) => document.querySelector(`.tile[data-participant-id="${id}"]`)?.classList.contains(cls ?? '') ?? null,
+      [chair.participantId, flag] as const,
+    );
+  await chair.page.click('#mic-toggle');
+  t.ok(await waitFor(() => tileFlag('no-audio'), { timeout: 5_000, what: 'the mute to reach another page' }), 'muted');
+  t.equal(await chair.page.getAttribute('#mic-toggle', 'aria-pressed'), 'true');
+  await chair.page.click('#mic-toggle');
+  t.ok(await waitFor(async () => (await tileFlag('no-audio')) === false, { timeout: 5_000, what: 'the unmute' }), 'unmuted');
+});
+
+t.test('a page that closes loses its tile on the other two within 5 s', async (t) => {
+  const gone = joined[2] as Joined;
+  const remaining = joined.slice(0, 2);
+  await gone.context.close();
+  await Promise.all(
+    remaining.map((me) =>
+      me.page.waitForFunction((id) => !document.querySelector(`.tile[data-participant-id="${id}"]`), gone.participantId, {
+        timeout: 5_000,
+      }),
+    ),
+  );
+  for (const me of remaining) {
+    const names = (await remoteTileStats(me.page)).map((s) => s.name);
+    t.same(names, others(me).filter((o) => o !== gone).map((o) => o.name), `${me.name} keeps only the remaining site`);
+  }
+  t.equal(server.signaling.participantCount(meetingId), 2);
+});
+
+t.test('Leave ends the meeting for that page and removes it elsewhere', async (t) => {
+  const [stays, leaves] = joined as [Joined, Joined, Joined];
+  await leaves.page.click('#leave');
+  await leaves.page.waitForFunction(() => window.diemcau.state === 'left', null, { timeout: 5_000 });
+  await stays.page.waitForFunction((id) => !document.querySelector(`.tile[data-participant-id="${id}"]`), leaves.participantId, {
+    timeout: 5_000,
+  });
+  t.equal(server.signaling.participantCount(meetingId), 1);
+  t.equal(await leaves.page.locator('#notice').isVisible(), true, 'the page says it has left');
+  t.same(leaves.errors.filter((e) => e.startsWith('pageerror')), [], 'no uncaught errors on the page that left');
+});

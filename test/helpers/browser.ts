@@ -1,0 +1,99 @@
+/** Headless Chromium with fake camera and microphone, and what tests read from the join page. */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { PageState } from '../../client/src/diagnostics.js';
+
+export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+const CLIENT_BUNDLE = fileURLToPath(new URL('../../client/dist/join.js', import.meta.url));
+
+/** The e2e tests load the built client; building is `npm run build`'s job, not theirs. */
+export function assertClientBuilt(): void {
+  if (!existsSync(CLIENT_BUNDLE)) {
+    throw new Error(`${CLIENT_BUNDLE} is missing: run \`npm run build\` before the e2e tests`);
+  }
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
+
+export interface JoinPage {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught errors and console errors of the page, for failure messages. */
+  errors: string[];
+}
+
+/** Opens a join URL in a context of its own, as a separate site's browser would. */
+export async function openJoinPage(browser: Browser, url: string): Promise<JoinPage> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  await page.goto(url);
+  return { context, page, errors };
+}
+
+/** Waits until the page leaves 'connecting' and returns the state it reached. */
+export async function settledState(page: Page, timeout = 15_000): Promise<PageState> {
+  const handle = await page.waitForFunction(() => window.diemcau?.state !== 'connecting' && window.diemcau?.state, null, {
+    timeout,
+  });
+  return (await handle.jsonValue()) as PageState;
+}
+
+export interface RemoteTileStats {
+  participantId: string;
+  name: string;
+  videoWidth: number;
+  /** inbound-rtp of the tile's video track, from the receiving RTCPeerConnection. */
+  framesDecoded: number;
+  /** inbound-rtp of the tile's audio track. */
+  audioPacketsReceived: number;
+}
+
+/**
+ * One entry per remote tile, with the in-page WebRTC stats of the tracks it shows.
+ * The function runs in the page: tsx wraps named inner functions in a helper the page lacks,
+ * so it declares none.
+ */
+export function remoteTileStats(page: Page): Promise<RemoteTileStats[]> {
+  return page.evaluate(async () => {
+    const inbound = new Map<string, Record<string, unknown>>();
+    const report = await window.diemcau.pcs.recv?.getStats();
+    report?.forEach((stat: Record<string, unknown>) => {
+      if (stat['type'] === 'inbound-rtp' && typeof stat['trackIdentifier'] === 'string') inbound.set(stat['trackIdentifier'], stat);
+    });
+    return [...document.querySelectorAll<HTMLElement>('.tile[data-participant-id]')].map((tile) => {
+      const video = tile.querySelector('video');
+      const audio = tile.querySelector('audio');
+      const videoTrack = video?.srcObject instanceof MediaStream ? video.srcObject.getVideoTracks()[0]?.id : undefined;
+      const audioTrack = audio?.srcObject instanceof MediaStream ? audio.srcObject.getAudioTracks()[0]?.id : undefined;
+      const videoStats = videoTrack === undefined ? undefined : inbound.get(videoTrack);
+      const audioStats = audioTrack === undefined ? undefined : inbound.get(audioTrack);
+      return {
+        participantId: tile.dataset['participantId'] ?? '',
+        name: tile.dataset['name'] ?? '',
+        videoWidth: video?.videoWidth ?? 0,
+        framesDecoded: Number(videoStats?.['framesDecoded'] ?? 0),
+        audioPacketsReceived: Number(audioStats?.['packetsReceived'] ?? 0),
+      };
+    });
+  });
+}
