@@ -2,8 +2,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Config } from '../../config.js';
+import type { SfuConfig } from '../../sfu/config.js';
 
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+
+/** Media on loopback, ports chosen by mediasoup: nothing shared with other test files. */
+export function testSfuConfig(overrides: Partial<SfuConfig> = {}): SfuConfig {
+  return {
+    workers: 1,
+    rtcPort: 0,
+    listenIp: '127.0.0.1',
+    announcedAddress: undefined,
+    workerLogLevel: 'warn',
+    initialOutgoingBitrate: 1_000_000,
+    ...overrides,
+  };
+}
 
 /** A configuration that owns nothing shared: HTTP and RTC on free ports, one worker, a temp data dir. */
 export function testConfig(overrides: Partial<Config> = {}): Config & { cleanup(): void } {
@@ -16,14 +30,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config & { cleanup(
     dataDir,
     clientDir: resolve('client/dist'),
     logLevel: 'warn',
-    sfu: {
-      workers: 1,
-      rtcPort: 0,
-      listenIp: '127.0.0.1',
-      announcedAddress: undefined,
-      workerLogLevel: 'warn',
-      initialOutgoingBitrate: 1_000_000,
-    },
+    sfu: testSfuConfig(),
     signaling: {
       jwtSecret: TEST_JWT_SECRET,
       maxMessageBytes: 256 * 1024,

@@ -5,6 +5,8 @@ import type { ClientToServerEvents, Result, ServerToClientEvents } from '../../p
 import type { DiemcauServer } from '../../server.js';
 import type { JoinClaims } from '../../protocol/claims.js';
 
+export { opusParameters } from './rtp-parameters.js';
+
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** Opens a socket.io-client connection with the given token; closed with the test. */
@@ -61,19 +63,6 @@ export const FAKE_DTLS: ms.DtlsParameters = {
   role: 'client',
   fingerprints: [{ algorithm: 'sha-256', value: Array.from({ length: 32 }, () => 'AB').join(':') }],
 };
-
-/** Opus RTP parameters a sender would use with the router's capabilities. */
-export function opusParameters(caps: ms.RtpCapabilities, ssrc = 1111): ms.RtpParameters {
-  const opus = caps.codecs?.find((c) => c.mimeType.toLowerCase() === 'audio/opus');
-  if (!opus) throw new Error('router has no opus');
-  return {
-    mid: '0',
-    codecs: [{ mimeType: opus.mimeType, payloadType: opus.preferredPayloadType ?? 100, clockRate: 48000, channels: 2, parameters: {}, rtcpFeedback: [] }],
-    headerExtensions: [],
-    encodings: [{ ssrc }],
-    rtcp: { cname: `cname-${ssrc}`, reducedSize: true },
-  };
-}
 
 /** A participant driven from Node: connects, joins and sets up transports like the browser does. */
 export async function joinAs(t: Test, server: DiemcauServer, claims: JoinClaims) {

@@ -3,21 +3,15 @@ import type { types as ms } from 'mediasoup';
 import { createLogger } from '../../lib/log.js';
 import type { NewConsumer } from '../../protocol/events.js';
 import type { ConsumerId, MeetingId, ParticipantId } from '../../protocol/ids.js';
-import type { SfuConfig } from '../../sfu/config.js';
 import type { Peer } from '../../sfu/peer.js';
 import type { Room } from '../../sfu/room.js';
 import { createSfu } from '../../sfu/sfu.js';
+import { testSfuConfig } from '../helpers/config.js';
+import { opusParameters, vp8SimulcastParameters } from '../helpers/rtp-parameters.js';
 import { waitFor } from '../helpers/wait.js';
 
 const log = createLogger('warn');
-const config: SfuConfig = {
-  workers: 1,
-  rtcPort: 0,
-  listenIp: '127.0.0.1',
-  announcedAddress: undefined,
-  workerLogLevel: 'warn',
-  initialOutgoingBitrate: 1_000_000,
-};
+const config = testSfuConfig();
 const sfu = await createSfu(config, log);
 t.teardown(() => sfu.close());
 
@@ -53,57 +47,6 @@ function next<T>(subscribe: (resolve: (value: T) => void) => void, what: string,
 const nextConsumerEvent = (peer: Peer, event: 'consumer-paused' | 'consumer-resumed' | 'consumer-closed') =>
   next<ConsumerId>((resolve) => peer.once(event, resolve), `"${event}" at ${peer.id}`);
 
-function routerCodec(caps: ms.RtpCapabilities, mimeType: string): ms.RtpCodecCapability {
-  const codec = caps.codecs?.find((c) => c.mimeType.toLowerCase() === mimeType);
-  if (!codec) throw new Error(`the router offers no ${mimeType}`);
-  return codec;
-}
-
-/** What a browser sends for its microphone: Opus with the router's payload type. */
-function opusParameters(caps: ms.RtpCapabilities, ssrc: number): ms.RtpParameters {
-  const opus = routerCodec(caps, 'audio/opus');
-  return {
-    codecs: [
-      {
-        mimeType: opus.mimeType,
-        payloadType: opus.preferredPayloadType!,
-        clockRate: opus.clockRate,
-        channels: opus.channels ?? 2,
-        parameters: { useinbandfec: 1 },
-        rtcpFeedback: [],
-      },
-    ],
-    headerExtensions: [],
-    encodings: [{ ssrc }],
-    rtcp: { cname: `cname-${ssrc}`, reducedSize: true },
-  };
-}
-
-/**
- * VP8 simulcast as a browser signals it with SSRCs (no rid): three encodings, one SSRC each.
- * mediasoup needs no MID or RID header extension for this; the SSRCs identify the streams.
- */
-function vp8SimulcastParameters(caps: ms.RtpCapabilities, firstSsrc: number): ms.RtpParameters {
-  const vp8 = routerCodec(caps, 'video/vp8');
-  return {
-    codecs: [
-      {
-        mimeType: vp8.mimeType,
-        payloadType: vp8.preferredPayloadType!,
-        clockRate: vp8.clockRate,
-        parameters: {},
-        rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }],
-      },
-    ],
-    headerExtensions: [],
-    encodings: [
-      { ssrc: firstSsrc, maxBitrate: 150_000 },
-      { ssrc: firstSsrc + 1, maxBitrate: 500_000 },
-      { ssrc: firstSsrc + 2, maxBitrate: 1_500_000 },
-    ],
-    rtcp: { cname: `cname-${firstSsrc}`, reducedSize: true },
-  };
-}
 
 t.test('a peer is offered what another produces, paused, and follows pause, resume and close', async (t) => {
   const room = await openRoom(t, 'room-media');

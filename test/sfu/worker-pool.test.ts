@@ -2,22 +2,16 @@ import { availableParallelism } from 'node:os';
 import t from 'tap';
 import { createLogger } from '../../lib/log.js';
 import type { MeetingId } from '../../protocol/ids.js';
-import { loadSfuConfig, type SfuConfig } from '../../sfu/config.js';
+import { loadSfuConfig } from '../../sfu/config.js';
 import { createSfu } from '../../sfu/sfu.js';
 import { WorkerPool, type WorkerSlot } from '../../sfu/worker-pool.js';
+import { testSfuConfig } from '../helpers/config.js';
 import { waitFor } from '../helpers/wait.js';
 
 const log = createLogger('warn');
 
 /** Two workers on loopback, ports chosen by mediasoup. */
-const twoWorkers: SfuConfig = {
-  workers: 2,
-  rtcPort: 0,
-  listenIp: '127.0.0.1',
-  announcedAddress: undefined,
-  workerLogLevel: 'warn',
-  initialOutgoingBitrate: 1_000_000,
-};
+const twoWorkers = testSfuConfig({ workers: 2 });
 
 /** True once the process is gone (killed or exited, and reaped by Node). */
 function processGone(pid: number): boolean {
