@@ -46,6 +46,6 @@ if (!check.Check(claims)) {
 
 const env = process.env;
 const secret = loadJwtSecret(env, resolve(env.DATA_DIR || 'data'));
-const base = (values.url ?? env.PUBLIC_URL ?? `http://localhost:${env.PORT || 3000}`).replace(/\/+$/, '');
+const base = (values.url || env.PUBLIC_URL || `http://localhost:${env.PORT || 3000}`).replace(/\/+$/, '');
 const token = signJoinToken(secret, claims, { expiresAt: Math.floor(Date.now() / 1000 + hours * 3600) });
 console.log(`${base}/join?token=${encodeURIComponent(token)}`);
