@@ -68,6 +68,7 @@ if (!token) {
 function run(socket: ClientSocket): void {
   const conference = new Conference({
     socket,
+    forceTcp: search.get('transport') === 'tcp',
     onTransport: (direction) => {
       // The transport's peer connection is the last one created; earlier ones were capability probes.
       diagnostics.pcs[direction] = peerConnections.take().at(-1) ?? null;

@@ -18,6 +18,8 @@ export interface RemoteMedia {
 
 export interface ConferenceOptions {
   socket: ClientSocket;
+  /** Media over TCP only, for networks that block UDP (`?transport=tcp`). */
+  forceTcp?: boolean;
   /** Called with the peer connection(s) created while a transport was made. */
   onTransport(direction: Direction, transport: Transport): void;
 }
@@ -158,7 +160,7 @@ export class Conference {
   }
 
   async #createTransport(direction: Direction): Promise<Transport> {
-    const info = await request(this.#socket, 'create-transport', { direction });
+    const info = await request(this.#socket, 'create-transport', { direction, ...(this.#options.forceTcp ? { forceTcp: true } : {}) });
     const options = transportOptions(info);
     const transport = direction === 'send' ? this.#device.createSendTransport(options) : this.#device.createRecvTransport(options);
     const transportId = info.id;

@@ -114,6 +114,14 @@ t.test('every page keeps receiving audio from both others', async (t) => {
   );
 });
 
+t.test('the active speaker is announced and highlighted', async (t) => {
+  // Chromium's fake microphone beeps: the server's active-speaker observer picks somebody.
+  await Promise.all(
+    joined.map((me) => me.page.waitForFunction(() => document.querySelector('.tile.speaking, #self-tile.speaking') !== null, null, { timeout: 15_000 })),
+  );
+  t.pass('every page highlights a speaker');
+});
+
 t.test('join time: first remote frame after socket connect', async (t) => {
   for (const me of joined) {
     const metrics = await me.page.evaluate(() => window.diemcau.metrics);

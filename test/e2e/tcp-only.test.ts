@@ -1,0 +1,49 @@
+/** Sites behind firewalls that block UDP: media over the WebRtcServer's TCP port only (`?transport=tcp`). */
+import t from 'tap';
+import { assertClientBuilt, launchChromium, openJoinPage, remoteTileStats, settledState } from '../helpers/browser.js';
+import { startServer } from '../helpers/server.js';
+import { waitFor } from '../helpers/wait.js';
+
+assertClientBuilt();
+const server = await startServer(t);
+const browser = await launchChromium();
+t.teardown(() => browser.close());
+const meetingId = 'meeting-tcp';
+
+const pages = await Promise.all(
+  ['Xã Tân Lập', 'Phường Hùng Vương'].map(async (name, i) => {
+    const url = `${server.joinUrl(server.signToken({ meetingId, sub: `tcp-${i}`, role: 'site', name }))}&transport=tcp`;
+    const opened = await openJoinPage(browser, url);
+    const state = await settledState(opened.page);
+    if (state !== 'joined') throw new Error(`${name}: page state ${state}; ${opened.errors.join('; ')}`);
+    return { ...opened, name };
+  }),
+);
+t.teardown(() => Promise.all(pages.map((p) => p.context.close())));
+
+t.test('both pages exchange video and audio over TCP', async (t) => {
+  for (const p of pages) {
+    const [tile] = await waitFor(
+      async () => {
+        const tiles = await remoteTileStats(p.page);
+        return tiles.length === 1 && tiles[0]!.framesDecoded > 0 && tiles[0]!.audioPacketsReceived > 0 ? tiles : undefined;
+      },
+      { timeout: 20_000, interval: 200, what: `${p.name} to receive media over TCP` },
+    );
+    t.ok(tile!.framesDecoded > 0, `${p.name} decodes video`);
+    // The candidate pair in use, for both of the page's transports.
+    const protocols = await p.page.evaluate(async () => {
+      const found: string[] = [];
+      for (const pc of [window.diemcau.pcs.send, window.diemcau.pcs.recv]) {
+        const report = await pc?.getStats();
+        const stats: Record<string, unknown>[] = [];
+        report?.forEach((s: Record<string, unknown>) => stats.push(s));
+        const pair = stats.find((s) => s['type'] === 'candidate-pair' && s['nominated'] === true && s['state'] === 'succeeded');
+        const remote = stats.find((s) => s['id'] === pair?.['remoteCandidateId']);
+        found.push(String(remote?.['protocol']));
+      }
+      return found;
+    });
+    t.same(protocols, ['tcp', 'tcp'], `${p.name}: both transports run over TCP`);
+  }
+});
