@@ -32,6 +32,9 @@ t.test('join, transports, produce, server-initiated consume, pause, close, leave
   const again = await request(chair.socket, 'connect-transport', { transportId: send.id, dtlsParameters: FAKE_DTLS });
   t.match(again, { ok: false, error: { code: 'CONFLICT' } }, 'a transport connects once');
 
+  const restarted = await ok(chair.socket, 'restart-ice', { transportId: send.id });
+  t.not(restarted.usernameFragment, send.iceParameters.usernameFragment, 'an ICE restart gives new ICE credentials');
+
   const tcpOnly = await ok(chair.socket, 'create-transport', { direction: 'recv', forceTcp: true });
   t.ok(tcpOnly.iceCandidates.every((c) => c.protocol === 'tcp'), 'forceTcp gives TCP candidates only');
 
