@@ -40,9 +40,9 @@ export async function buildScheduler(options: SchedulerOptions): Promise<Fastify
     await app.register(fastifyStatic, { root: options.clientDir, index: false, wildcard: false });
     app.get('/join', (_request, reply) => reply.type('text/html; charset=utf-8').sendFile('join.html'));
   } else {
-    app.get('/join', async () => {
-      throw new AppError('INTERNAL', 'client not built');
-    });
+    app.get('/join', (_request, reply) =>
+      reply.status(503).type('text/plain; charset=utf-8').send('The browser client is not built: run `npm run build`.'),
+    );
     options.log.warn('the browser client is not built: run `npm run build`', { clientDir: options.clientDir });
   }
   app.get('/', (_request, reply) => reply.redirect('/join'));

@@ -25,18 +25,6 @@ export interface SignalingDeps {
   log: Logger;
 }
 
-const REQUESTS = new Set<string>([
-  'router-capabilities',
-  'join',
-  'create-transport',
-  'connect-transport',
-  'restart-ice',
-  'produce',
-  'pause-producer',
-  'resume-producer',
-  'close-producer',
-  'leave',
-] satisfies (keyof ClientToServerEvents)[]);
 
 export function createSignaling({ httpServer, sfu, config, log }: SignalingDeps): Signaling {
   const io: Signaling['io'] = new Server(httpServer, {
@@ -71,7 +59,7 @@ export function createSignaling({ httpServer, sfu, config, log }: SignalingDeps)
     // Unknown requests still get an answer, so a client never waits forever.
     socket.onAny((event: string, ...args: unknown[]) => {
       const ack = args.at(-1);
-      if (!REQUESTS.has(event) && typeof ack === 'function') {
+      if (socket.listeners(event as keyof ClientToServerEvents).length === 0 && typeof ack === 'function') {
         ack({ ok: false, error: { code: 'BAD_REQUEST', message: `Unknown request "${event.slice(0, 64)}"` } });
       }
     });
@@ -80,12 +68,10 @@ export function createSignaling({ httpServer, sfu, config, log }: SignalingDeps)
   return {
     io,
     participantCount: (meetingId) => roster.count(meetingId as MeetingId),
-    close: () =>
-      new Promise<void>((resolve) => {
-        io.disconnectSockets(true);
-        // io.close() also closes the HTTP server; the owner of that server closes it.
-        io.engine.close();
-        resolve();
-      }),
+    async close() {
+      io.disconnectSockets(true);
+      // io.close() would also close the HTTP server, which belongs to its owner.
+      io.engine.close();
+    },
   };
 }
