@@ -62,6 +62,10 @@ t.test('join, transports, produce, server-initiated consume, pause, close, leave
   const sitePeer = room.peer(site.joined.self.id)!;
   await waitFor(() => sitePeer.consumers[0] && !sitePeer.consumers[0].paused, { what: 'the consumer resumed after the ack' });
   t.pass('the consumer was created paused and resumed once the client acked');
+  const stats = await sitePeer.stats();
+  t.equal(stats.consumers, 1, 'stats: one consumer');
+  t.equal(stats.transports.length, 1, 'stats: one transport');
+  t.equal(stats.transports[0]![0]!.type, 'webrtc-transport');
 
   const paused = new Promise((resolve) => site.socket.once('consumer-paused', resolve));
   await ok(chair.socket, 'pause-producer', { producerId });
