@@ -31,19 +31,25 @@ t.test('both pages exchange video and audio over TCP', async (t) => {
       { timeout: 20_000, interval: 200, what: `${p.name} to receive media over TCP` },
     );
     t.ok(tile!.framesDecoded > 0, `${p.name} decodes video`);
-    // The candidate pair in use, for both of the page's transports.
-    const protocols = await p.page.evaluate(async () => {
-      const found: string[] = [];
-      for (const pc of [window.diemcau.pcs.send, window.diemcau.pcs.recv]) {
-        const report = await pc?.getStats();
-        const stats: Record<string, unknown>[] = [];
-        report?.forEach((s: Record<string, unknown>) => stats.push(s));
-        const pair = stats.find((s) => s['type'] === 'candidate-pair' && s['nominated'] === true && s['state'] === 'succeeded');
-        const remote = stats.find((s) => s['id'] === pair?.['remoteCandidateId']);
-        found.push(String(remote?.['protocol']));
-      }
-      return found;
-    });
+    // The selected candidate pair of both of the page's transports, once each has one.
+    const protocols = await waitFor(
+      () =>
+        p.page.evaluate(async () => {
+          const found: string[] = [];
+          for (const pc of [window.diemcau.pcs.send, window.diemcau.pcs.recv]) {
+            const report = await pc?.getStats();
+            const stats: Record<string, unknown>[] = [];
+            report?.forEach((s: Record<string, unknown>) => stats.push(s));
+            const transport = stats.find((s) => s['type'] === 'transport' && s['selectedCandidatePairId']);
+            const pair = stats.find((s) => s['id'] === transport?.['selectedCandidatePairId']);
+            const remote = stats.find((s) => s['id'] === pair?.['remoteCandidateId']);
+            if (typeof remote?.['protocol'] !== 'string') return null;
+            found.push(remote['protocol']);
+          }
+          return found;
+        }),
+      { timeout: 10_000, interval: 200, what: `${p.name}: a selected candidate pair on both transports` },
+    );
     t.same(protocols, ['tcp', 'tcp'], `${p.name}: both transports run over TCP`);
   }
 });
