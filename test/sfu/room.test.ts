@@ -33,6 +33,18 @@ function offers(peer: Peer): NewConsumer[] {
   return seen;
 }
 
+/** What a browser publishes: an Opus microphone and a VP8 simulcast camera. */
+async function produceMicAndCamera(room: Room, peer: Peer, transportId: string) {
+  const micId = await peer.produce({ transportId, kind: 'audio', source: 'mic', rtpParameters: opusParameters(room.rtpCapabilities, 1111) });
+  const cameraId = await peer.produce({
+    transportId,
+    kind: 'video',
+    source: 'camera',
+    rtpParameters: vp8SimulcastParameters(room.rtpCapabilities, 2000),
+  });
+  return { micId, cameraId };
+}
+
 /** Resolves with the next emission (or rejects after a deadline); call it before the action that causes it. */
 function next<T>(subscribe: (resolve: (value: T) => void) => void, what: string, timeout = 5000): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -58,13 +70,7 @@ t.test('a peer is offered what another produces, paused, and follows pause, resu
   await b.createTransport('recv');
   const send = await a.createTransport('send');
 
-  const micId = await a.produce({ transportId: send.id, kind: 'audio', source: 'mic', rtpParameters: opusParameters(room.rtpCapabilities, 1111) });
-  const cameraId = await a.produce({
-    transportId: send.id,
-    kind: 'video',
-    source: 'camera',
-    rtpParameters: vp8SimulcastParameters(room.rtpCapabilities, 2000),
-  });
+  const { micId, cameraId } = await produceMicAndCamera(room, a, send.id);
 
   await waitFor(() => offeredToB.length === 2, { what: 'two consumer-created events at B' });
   const mic = offeredToB.find((o) => o.source === 'mic')!;
@@ -146,13 +152,7 @@ t.test('a late joiner is offered existing producers once it can receive', async 
   const room = await openRoom(t, 'room-late');
   const a = room.addPeer(A, room.rtpCapabilities);
   const send = await a.createTransport('send');
-  const micId = await a.produce({ transportId: send.id, kind: 'audio', source: 'mic', rtpParameters: opusParameters(room.rtpCapabilities, 1111) });
-  const cameraId = await a.produce({
-    transportId: send.id,
-    kind: 'video',
-    source: 'camera',
-    rtpParameters: vp8SimulcastParameters(room.rtpCapabilities, 2000),
-  });
+  const { micId, cameraId } = await produceMicAndCamera(room, a, send.id);
   await a.pauseProducer(micId);
 
   const c = room.addPeer(C, room.rtpCapabilities);
