@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { LogLevel } from './lib/log.js';
+import { loadSchedulerConfig, type SchedulerConfig } from './scheduler/config.js';
 import { loadSfuConfig, type SfuConfig } from './sfu/config.js';
 import { loadSignalingConfig, type SignalingConfig } from './signaling/config.js';
 
@@ -15,6 +16,7 @@ export interface Config {
   logLevel: LogLevel | 'silent';
   sfu: SfuConfig;
   signaling: SignalingConfig;
+  scheduler: SchedulerConfig;
 }
 
 type Env = Record<string, string | undefined>;
@@ -47,5 +49,6 @@ export function loadConfig(env: Env): Config {
     logLevel,
     sfu: loadSfuConfig(env),
     signaling: loadSignalingConfig(env, dataDir),
+    scheduler: loadSchedulerConfig(env),
   };
 }

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { signJoinToken } from './lib/join-token.js';
@@ -7,6 +8,10 @@ import type { JoinClaims } from './protocol/claims.js';
 import { buildScheduler } from './scheduler/app.js';
 import { createSfu, type Sfu } from './sfu/sfu.js';
 import { createSignaling, type Signaling } from './signaling/signaling.js';
+import { bootstrap } from './scheduler/bootstrap.js';
+import { startLocalRedis, type LocalRedis } from './store/local-redis.js';
+import { connectRedis, type RedisClient } from './store/redis.js';
+import { createStore, type Store } from './store/store.js';
 
 export interface DiemcauServer {
   /** Base URL of the HTTP side, e.g. http://localhost:3000. */
@@ -15,6 +20,11 @@ export interface DiemcauServer {
   readonly sfu: Sfu;
   readonly signaling: Signaling;
   readonly log: Logger;
+  readonly store: Store;
+  /** Where Redis is: REDIS_URL, or the private server started in DATA_DIR/redis. */
+  readonly redisUrl: string;
+  /** Set on the very first start when no ADMIN_PASSWORD was configured: print it once. */
+  readonly firstAdmin: { username: string; password?: string } | undefined;
   /** A join token signed with this server's secret; valid from now for `hours` (default 12). */
   signToken(claims: JoinClaims, options?: { notBefore?: number; expiresAt?: number }): string;
   joinUrl(token: string): string;
@@ -24,38 +34,74 @@ export interface DiemcauServer {
 /** Builds and starts the whole service on one machine: media, signaling and the HTTP app. */
 export async function createServer(config: Config): Promise<DiemcauServer> {
   const log = createLogger(config.logLevel);
-  const sfu = await createSfu(config.sfu, log);
+  let localRedis: LocalRedis | undefined;
+  let redis: RedisClient | undefined;
+  let sfu: Sfu | undefined;
   let app: FastifyInstance | undefined;
   let signaling: Signaling | undefined;
+  let url = '';
   try {
+    if (!config.scheduler.redisUrl) localRedis = await startLocalRedis(join(config.dataDir, 'redis'));
+    const redisUrl = config.scheduler.redisUrl ?? (localRedis as LocalRedis).url;
+    redis = await connectRedis(redisUrl).catch((error: Error) => {
+      throw new Error(`cannot reach Redis at ${redisUrl}: ${error.message}`);
+    });
+    const store = createStore(redis, config.scheduler.redisPrefix);
+    const firstAdmin = await bootstrap(store, config.scheduler);
+    sfu = await createSfu(config.sfu, log);
+    const media = sfu;
     app = await buildScheduler({
       clientDir: config.clientDir,
       tls: config.tls,
       log,
+      api: { store, config: config.scheduler, jwtSecret: config.signaling.jwtSecret, publicUrl: () => url, log },
       health: () => ({
-        workers: sfu.pool.slots.length,
-        liveWorkers: sfu.pool.slots.filter((s) => !s.worker.closed).length,
+        workers: media.pool.slots.length,
+        liveWorkers: media.pool.slots.filter((s) => !s.worker.closed).length,
       }),
     });
     signaling = createSignaling({ httpServer: app.server, sfu, config: config.signaling, log });
     await app.listen({ host: config.host, port: config.port });
+    const { port } = app.server.address() as AddressInfo;
+    url = config.publicUrl ?? `${config.tls ? 'https' : 'http'}://localhost:${port}`;
+    return finish({ config, log, store, redisUrl, firstAdmin, sfu, app, signaling, url, stopRedis: async () => {
+      await redis?.close().catch(() => {});
+      await localRedis?.stop();
+    } });
   } catch (error) {
     await signaling?.close();
     await app?.close();
-    sfu.close();
+    sfu?.close();
+    await redis?.close().catch(() => {});
+    await localRedis?.stop();
     throw error;
   }
-  const { port } = app.server.address() as AddressInfo;
-  const scheme = config.tls ? 'https' : 'http';
-  const url = config.publicUrl ?? `${scheme}://localhost:${port}`;
-  let closed = false;
+}
 
+interface Parts {
+  config: Config;
+  log: Logger;
+  store: Store;
+  redisUrl: string;
+  firstAdmin: DiemcauServer['firstAdmin'];
+  sfu: Sfu;
+  app: FastifyInstance;
+  signaling: Signaling;
+  url: string;
+  stopRedis(): Promise<void>;
+}
+
+function finish({ config, log, store, redisUrl, firstAdmin, sfu, app, signaling, url, stopRedis }: Parts): DiemcauServer {
+  let closed = false;
   return {
     url,
     app,
     sfu,
     signaling,
     log,
+    store,
+    redisUrl,
+    firstAdmin,
     signToken: (claims, options = {}) =>
       signJoinToken(config.signaling.jwtSecret, claims, {
         ...options,
@@ -68,6 +114,7 @@ export async function createServer(config: Config): Promise<DiemcauServer> {
       await signaling.close();
       await app.close();
       sfu.close();
+      await stopRedis();
     },
   };
 }

@@ -21,4 +21,5 @@ export type ErrorCode = keyof typeof ErrorCodes;
 export interface ErrorBody {
   code: ErrorCode;
   message: string;
+  details?: unknown;
 }

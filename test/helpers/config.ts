@@ -3,8 +3,25 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Config } from '../../config.js';
 import type { SfuConfig } from '../../sfu/config.js';
+import type { SchedulerConfig } from '../../scheduler/config.js';
 
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+export const TEST_ADMIN = { username: 'admin', password: 'admin-password-for-tests' } as const;
+
+/** A scheduler configuration: no REDIS_URL, so the server runs a private redis-server in its temp data dir. */
+export function testSchedulerConfig(overrides: Partial<SchedulerConfig> = {}): SchedulerConfig {
+  return {
+    redisUrl: undefined,
+    redisPrefix: 'test',
+    adminUsername: TEST_ADMIN.username,
+    adminPassword: TEST_ADMIN.password,
+    rootUnitName: 'UBND tỉnh Thử nghiệm',
+    sessionHours: 12,
+    loginAttempts: 10,
+    loginWindowSeconds: 900,
+    ...overrides,
+  };
+}
 
 /** Media on loopback, ports chosen by mediasoup: nothing shared with other test files. */
 export function testSfuConfig(overrides: Partial<SfuConfig> = {}): SfuConfig {
@@ -38,6 +55,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config & { cleanup(
       ratePerSecond: 20,
       consumerAckTimeoutMs: 10_000,
     },
+    scheduler: testSchedulerConfig(),
     ...overrides,
     cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
   };

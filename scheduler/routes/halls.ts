@@ -1,0 +1,5 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { ApiContext } from '../context.js';
+
+/** Not built yet. */
+export const hallRoutes: FastifyPluginAsyncTypebox<ApiContext> = async () => {};

@@ -1,0 +1,39 @@
+/**
+ * Every Redis key of the service is built here, under one prefix, so two installs (or two
+ * test files) can share a server and nothing spells a key inline.
+ */
+export function createKeys(prefix: string) {
+  const key = (...parts: string[]) => [prefix, ...parts].join(':');
+  return {
+    /** hash: unit id → Unit JSON */
+    units: () => key('units'),
+    /** hash: hall id → Hall JSON */
+    halls: () => key('halls'),
+    /** hash: person id → Person JSON */
+    people: () => key('people'),
+    /** hash: username (lower case) → person id */
+    usernames: () => key('usernames'),
+    /** hash: person id → scrypt password hash */
+    credentials: () => key('credentials'),
+    /** hash: feed token → "person:<id>" or "hall:<id>" */
+    feedTokens: () => key('feed-tokens'),
+    /** string: Meeting JSON */
+    meeting: (meetingId: string) => key('meeting', meetingId),
+    /** zset: meeting id, score = end of its last occurrence (ms since epoch) */
+    meetingsByEnd: () => key('meetings', 'by-end'),
+    /** hash: invitation id → Invitation JSON */
+    invitations: (meetingId: string) => key('meeting', meetingId, 'invitations'),
+    /** zset: "meetingId|startMs|endMs" per booked occurrence, score = startMs; never overlapping */
+    hallBookings: (hallId: string) => key('hall', hallId, 'bookings'),
+    /** set: meeting ids where the person chairs or is invited */
+    personMeetings: (personId: string) => key('person', personId, 'meetings'),
+    /** list: attendance log entries (JSON) of a meeting, in order */
+    attendance: (meetingId: string) => key('meeting', meetingId, 'attendance'),
+    /** string with TTL: login attempts of a username or address */
+    loginAttempts: (who: string) => key('login-attempts', who),
+    /** string: set once the first admin account exists */
+    bootstrapped: () => key('bootstrapped'),
+  };
+}
+
+export type Keys = ReturnType<typeof createKeys>;

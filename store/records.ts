@@ -1,0 +1,117 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { ID_PATTERN } from '../protocol/ids.js';
+
+/** The durable records and their JSON shapes: the store keeps them, the API serves them. */
+
+export const Id = Type.String({ pattern: ID_PATTERN, description: 'Letters, digits, "_", "." and "-"; at most 64' });
+export const Instant = Type.String({ format: 'date-time', description: 'ISO 8601 instant, e.g. 2026-12-01T08:00:00+07:00; stored in UTC' });
+const Name = Type.String({ minLength: 1, maxLength: 200 });
+
+export const ACCOUNT_ROLES = ['admin', 'secretariat', 'operator', 'official'] as const;
+export type AccountRole = (typeof ACCOUNT_ROLES)[number];
+export const AccountRole = Type.Union(ACCOUNT_ROLES.map((r) => Type.Literal(r)));
+
+export const Unit = Type.Object({
+  id: Id,
+  name: Name,
+  /** province, district, commune, ward, agency…: free text, the tree is data. */
+  kind: Type.String({ minLength: 1, maxLength: 40 }),
+  parentId: Type.Union([Id, Type.Null()]),
+  createdAt: Instant,
+  updatedAt: Instant,
+});
+export type Unit = Static<typeof Unit>;
+
+export const Hall = Type.Object({
+  id: Id,
+  name: Name,
+  unitId: Id,
+  operatorId: Type.Union([Id, Type.Null()]),
+  location: Type.Optional(Type.String({ maxLength: 300 })),
+  createdAt: Instant,
+  updatedAt: Instant,
+});
+export type Hall = Static<typeof Hall>;
+
+export const Person = Type.Object({
+  id: Id,
+  name: Name,
+  title: Type.Optional(Type.String({ maxLength: 200 })),
+  unitId: Id,
+  email: Type.Optional(Type.String({ format: 'email', maxLength: 200 })),
+  phone: Type.Optional(Type.String({ maxLength: 40 })),
+  /** Set when the person has an account. */
+  username: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9_.-]{1,63}$' })),
+  roles: Type.Array(AccountRole, { maxItems: 4 }),
+  createdAt: Instant,
+  updatedAt: Instant,
+});
+export type Person = Static<typeof Person>;
+
+export const MEETING_STATUSES = ['scheduled', 'live', 'ended', 'cancelled'] as const;
+export type MeetingStatus = (typeof MEETING_STATUSES)[number];
+
+export const AgendaItem = Type.Object({
+  title: Type.String({ minLength: 1, maxLength: 300 }),
+  presenter: Type.Optional(Type.String({ maxLength: 200 })),
+  minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })),
+});
+export type AgendaItem = Static<typeof AgendaItem>;
+
+export const Recurrence = Type.Object({
+  freq: Type.Union([Type.Literal('weekly'), Type.Literal('monthly')]),
+  interval: Type.Integer({ minimum: 1, maximum: 12, default: 1 }),
+  /** Last day an occurrence may start (inclusive); or `count`. One of them is required. */
+  until: Type.Optional(Instant),
+  count: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+  /** Starts of cancelled single occurrences (UTC instants). */
+  exdates: Type.Array(Instant, { maxItems: 200, default: [] }),
+});
+export type Recurrence = Static<typeof Recurrence>;
+
+export const Meeting = Type.Object({
+  id: Id,
+  title: Type.String({ minLength: 1, maxLength: 300 }),
+  description: Type.Optional(Type.String({ maxLength: 5000 })),
+  agenda: Type.Array(AgendaItem, { maxItems: 100 }),
+  /** First occurrence, UTC. */
+  start: Instant,
+  end: Instant,
+  recurrence: Type.Optional(Recurrence),
+  chairId: Id,
+  hostHallId: Id,
+  siteHallIds: Type.Array(Id, { maxItems: 2000 }),
+  invitedPersonIds: Type.Array(Id, { maxItems: 2000 }),
+  status: Type.Union(MEETING_STATUSES.map((s) => Type.Literal(s))),
+  /** iCalendar UID, stable for the life of the meeting. */
+  uid: Type.String(),
+  /** iCalendar SEQUENCE: raised on every change of time, place or sites, and on cancel. */
+  sequence: Type.Integer({ minimum: 0 }),
+  /** The unit whose secretariat owns it (the host hall's unit). */
+  unitId: Id,
+  createdBy: Id,
+  createdAt: Instant,
+  updatedAt: Instant,
+});
+export type Meeting = Static<typeof Meeting>;
+
+export const RSVP_STATES = ['NEEDS-ACTION', 'ACCEPTED', 'DECLINED', 'TENTATIVE', 'DELEGATED'] as const;
+export type RsvpState = (typeof RSVP_STATES)[number];
+
+export const Invitation = Type.Object({
+  id: Id,
+  meetingId: Id,
+  kind: Type.Union([Type.Literal('hall'), Type.Literal('person')]),
+  hallId: Type.Optional(Id),
+  personId: Type.Optional(Id),
+  /** The role its join link carries: the host hall is the chair's site, other halls are sites. */
+  role: Type.Union([Type.Literal('chair'), Type.Literal('secretary'), Type.Literal('site'), Type.Literal('official'), Type.Literal('observer')]),
+  rsvp: Type.Union(RSVP_STATES.map((s) => Type.Literal(s))),
+  delegatedTo: Type.Optional(Id),
+  comment: Type.Optional(Type.String({ maxLength: 1000 })),
+  /** The meeting SEQUENCE this invitation was last issued for. */
+  sequence: Type.Integer({ minimum: 0 }),
+  createdAt: Instant,
+  updatedAt: Instant,
+});
+export type Invitation = Static<typeof Invitation>;

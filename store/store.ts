@@ -1,0 +1,34 @@
+import { createKeys, type Keys } from './keys.js';
+import { DirectoryStore } from './directory.js';
+import { LoginAttemptStore } from './login-attempts.js';
+import type { RedisClient } from './redis.js';
+
+/**
+ * The one way into Redis. Scheduler routes and signaling use these typed stores; nothing
+ * else builds keys or sends commands.
+ */
+export interface Store {
+  readonly redis: RedisClient;
+  readonly keys: Keys;
+  readonly directory: DirectoryStore;
+  readonly auth: LoginAttemptStore;
+  /** Is the server reachable (for /healthz)? */
+  ping(): Promise<boolean>;
+}
+
+export function createStore(redis: RedisClient, prefix = 'diemcau'): Store {
+  const keys = createKeys(prefix);
+  return {
+    redis,
+    keys,
+    directory: new DirectoryStore(redis, keys),
+    auth: new LoginAttemptStore(redis, keys),
+    async ping() {
+      try {
+        return (await redis.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+  };
+}
