@@ -47,6 +47,22 @@ export class DirectoryStore {
     await this.redis.hSet(this.keys.credentials(), personId, hash);
   }
 
+  /**
+   * Writes records as they are, in one transaction, without reference checks: for the demo
+   * seed and test fixtures. The API's writes go through the checked methods.
+   */
+  async importRecords(records: { units?: Unit[]; halls?: Hall[]; people?: Person[]; passwordHashes?: Record<string, string> }): Promise<void> {
+    const multi = this.redis.multi();
+    for (const u of records.units ?? []) multi.hSet(this.keys.units(), u.id, JSON.stringify(u));
+    for (const h of records.halls ?? []) multi.hSet(this.keys.halls(), h.id, JSON.stringify(h));
+    for (const p of records.people ?? []) {
+      multi.hSet(this.keys.people(), p.id, JSON.stringify(p));
+      if (p.username) multi.hSet(this.keys.usernames(), p.username, p.id);
+    }
+    for (const [personId, hash] of Object.entries(records.passwordHashes ?? {})) multi.hSet(this.keys.credentials(), personId, hash);
+    await multi.exec();
+  }
+
   private async all<T>(key: string): Promise<T[]> {
     const values = await this.redis.hVals(key);
     return values.map((v) => JSON.parse(v) as T);
