@@ -82,6 +82,8 @@ export const Meeting = Type.Object({
   hostHallId: Id,
   siteHallIds: Type.Array(Id, { maxItems: 2000 }),
   invitedPersonIds: Type.Array(Id, { maxItems: 2000 }),
+  /** People who run the meeting with the chair (thư ký): roll call, queue, mutes. */
+  secretaryIds: Type.Array(Id, { maxItems: 20 }),
   status: Type.Union(MEETING_STATUSES.map((s) => Type.Literal(s))),
   /** iCalendar UID, stable for the life of the meeting. */
   uid: Type.String(),
@@ -109,6 +111,8 @@ export const Invitation = Type.Object({
   rsvp: Type.Union(RSVP_STATES.map((s) => Type.Literal(s))),
   delegatedTo: Type.Optional(Id),
   comment: Type.Optional(Type.String({ maxLength: 1000 })),
+  /** Set when the invitee was taken off the meeting: its copy becomes a METHOD:CANCEL. */
+  removed: Type.Optional(Type.Boolean()),
   /** The meeting SEQUENCE this invitation was last issued for. */
   sequence: Type.Integer({ minimum: 0 }),
   createdAt: Instant,
