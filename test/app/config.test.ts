@@ -28,6 +28,11 @@ t.test('defaults work on one machine', async (t) => {
   t.equal(config.sfu.rtcPort, 40000);
   t.equal(config.tls, undefined);
   t.equal(config.logLevel, 'info');
+  t.equal(config.scheduler.redisUrl, undefined, 'no REDIS_URL: npm start runs its own redis-server');
+  t.equal(config.scheduler.redisPrefix, 'diemcau');
+  t.equal(config.scheduler.adminUsername, 'admin');
+  t.equal(config.scheduler.adminPassword, undefined, 'no ADMIN_PASSWORD: a one-time password is printed');
+  t.equal(loadConfig({ DATA_DIR: dataDir, REDIS_URL: 'redis://redis:6379' }).scheduler.redisUrl, 'redis://redis:6379');
 });
 
 t.test('invalid configuration stops start-up with a clear message', async (t) => {
@@ -40,6 +45,11 @@ t.test('invalid configuration stops start-up with a clear message', async (t) =>
     [{ TLS_CERT: '/nonexistent/cert.pem', TLS_KEY: '/nonexistent/key.pem' }, /TLS_CERT: cannot read/],
     [{ RTC_PORT: '-1' }, /RTC_PORT must be an integer/],
     [{ JWT_SECRET: 'short' }, /JWT_SECRET must be at least 32/],
+    [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL must be redis:\/\/host:port/],
+    [{ REDIS_PREFIX: 'a b' }, /REDIS_PREFIX may hold/],
+    [{ ADMIN_USERNAME: 'A D' }, /ADMIN_USERNAME must be/],
+    [{ ADMIN_PASSWORD: 'short' }, /ADMIN_PASSWORD must be at least 8/],
+    [{ SESSION_HOURS: '0' }, /SESSION_HOURS must be/],
   ];
   for (const [env, message] of bad) t.throws(() => loadConfig({ DATA_DIR: dataDir, ...env }), message, JSON.stringify(env));
 });
