@@ -7,9 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The worker's build dependencies (see scripts/mediasoup-offline/build.sh) and its run-time libraries.
+# redis-server: `npm start` runs its own when REDIS_URL is not set.
 PACKAGES=(g++ make python3 meson ninja-build pkg-config libssl-dev libuv1-dev libsrtp2-dev libusrsctp-dev
-  libabsl-dev libflatbuffers-dev flatbuffers-compiler)
-[ "${1:-}" = --runtime ] || PACKAGES+=(redis-server chromium fonts-noto-core openssl)
+  libabsl-dev libflatbuffers-dev flatbuffers-compiler redis-server)
+[ "${1:-}" = --runtime ] || PACKAGES+=(chromium fonts-noto-core openssl)
 
 log() { echo "[setup] $*"; }
 
