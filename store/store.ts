@@ -1,6 +1,7 @@
 import { createKeys, type Keys } from './keys.js';
 import { DirectoryStore } from './directory.js';
 import { LoginAttemptStore } from './login-attempts.js';
+import { MeetingStore } from './meetings.js';
 import type { RedisClient } from './redis.js';
 
 /**
@@ -12,6 +13,7 @@ export interface Store {
   readonly keys: Keys;
   readonly directory: DirectoryStore;
   readonly auth: LoginAttemptStore;
+  readonly meetings: MeetingStore;
   /** Is the server reachable (for /healthz)? */
   ping(): Promise<boolean>;
 }
@@ -23,6 +25,7 @@ export function createStore(redis: RedisClient, prefix = 'diemcau'): Store {
     keys,
     directory: new DirectoryStore(redis, keys),
     auth: new LoginAttemptStore(redis, keys),
+    meetings: new MeetingStore(redis, keys),
     async ping() {
       try {
         return (await redis.ping()) === 'PONG';
