@@ -9,9 +9,9 @@ import type { RedisClient } from './redis.js';
  * script refuses with "stale" when any of them changed since, and the caller starts over.
  *
  * Bookings: per hall a zset of "meetingId|startMs|endMs", score startMs, never overlapping.
- * To test [s, e) it is enough to look at the booking with the greatest start < e: it is the
- * one with the greatest end among those starting before e. The meeting's own old bookings
- * are taken out first and put back if the new ones conflict.
+ * To test [s, e) it is enough to look at the bookings starting before e, latest first: the
+ * first of them that ends by s closes the search, as every earlier one ends before it starts.
+ * The meeting's own old bookings are taken out first and put back if the new ones conflict.
  */
 const COMMIT_SCRIPT = `
 local plan = cjson.decode(ARGV[1])
@@ -42,15 +42,15 @@ end
 local conflicts = {}
 for _, k in ipairs(plan.add.halls) do
   for _, o in ipairs(plan.add.occurrences) do
-    local before = redis.call('ZREVRANGEBYSCORE', KEYS[k], '(' .. o[2], '-inf', 'LIMIT', 0, 1)[1]
-    if before then
-      local bEnd = tonumber(string.match(before, '|(%d+)$'))
-      if bEnd > tonumber(o[1]) then
-        conflicts[#conflicts + 1] = k
-        conflicts[#conflicts + 1] = before
-        if #conflicts >= 2 * plan.maxConflicts then break end
-      end
+    -- Walk back from the last booking starting before the end while they still end after the start.
+    local earlier = redis.call('ZREVRANGEBYSCORE', KEYS[k], '(' .. o[2], '-inf', 'LIMIT', 0, plan.maxConflicts)
+    for _, booking in ipairs(earlier) do
+      if tonumber(string.match(booking, '|(%d+)$')) <= tonumber(o[1]) then break end
+      conflicts[#conflicts + 1] = k
+      conflicts[#conflicts + 1] = booking
+      if #conflicts >= 2 * plan.maxConflicts then break end
     end
+    if #conflicts >= 2 * plan.maxConflicts then break end
   end
   if #conflicts >= 2 * plan.maxConflicts then break end
 end
