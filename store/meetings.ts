@@ -66,6 +66,14 @@ export const STATUS_TRANSITIONS: Readonly<Record<MeetingStatus, readonly Meeting
   cancelled: [],
 };
 
+/** Options of the writes of an existing meeting. */
+export interface WriteOptions {
+  /** The clock (tests). */
+  now?: () => Date;
+  /** Called with the stored meeting before the change (on every attempt); throw to refuse, e.g. an access check. */
+  check?: (current: Meeting) => void;
+}
+
 const MAX_ATTEMPTS = 20;
 
 /**
@@ -183,13 +191,15 @@ export class MeetingStore {
    * side effects. Bookings follow the new state: moved when time or halls change, freed on
    * cancel (all) and on end (those not yet over).
    */
-  async update(id: string, mutator: MeetingMutator, now: () => Date = () => new Date()): Promise<SaveResult> {
+  async update(id: string, mutator: MeetingMutator, options: WriteOptions = {}): Promise<SaveResult> {
+    const now = options.now ?? (() => new Date());
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const [raw, rawInvitations] = await Promise.all([this.redis.get(this.keys.meeting(id)), this.redis.hGetAll(this.keys.invitations(id))]);
       if (raw == null) return { ok: false, reason: 'not-found' };
       const before = JSON.parse(raw) as Meeting;
       const existing = new Map(Object.entries(rawInvitations).map(([k, v]) => [k, JSON.parse(v) as Invitation]));
       const at = now();
+      options.check?.(before);
       const changed = await mutator(structuredClone(before), existing);
       const stamp = at.toISOString();
       let after: Meeting = { ...changed, id: before.id, uid: before.uid, createdAt: before.createdAt, createdBy: before.createdBy, sequence: before.sequence, updatedAt: stamp };
@@ -209,14 +219,14 @@ export class MeetingStore {
    * `not-found` for an unknown id. Cancelling raises SEQUENCE and frees every booking; ending
    * frees the bookings not yet over.
    */
-  async setStatus(id: string, status: MeetingStatus, now: () => Date = () => new Date()): Promise<SaveResult> {
+  async setStatus(id: string, status: MeetingStatus, options: WriteOptions = {}): Promise<SaveResult> {
     return this.update(
       id,
       (current) => {
         if (current.status === status || !STATUS_TRANSITIONS[current.status].includes(status)) throw new IllegalTransition(current.status, status);
         return { ...current, status };
       },
-      now,
+      options,
     );
   }
 
@@ -225,7 +235,7 @@ export class MeetingStore {
    * bookings). Throws NoSuchOccurrence when `start` (ms) is not a remaining occurrence, or when it
    * is the last remaining one (cancel the meeting instead).
    */
-  async cancelOccurrence(id: string, start: number, now?: () => Date): Promise<SaveResult> {
+  async cancelOccurrence(id: string, start: number, options: WriteOptions = {}): Promise<SaveResult> {
     return this.update(
       id,
       (current) => {
@@ -236,7 +246,7 @@ export class MeetingStore {
         const exdates = [...current.recurrence.exdates, new Date(start).toISOString()].sort();
         return { ...current, recurrence: { ...current.recurrence, exdates } };
       },
-      now,
+      options,
     );
   }
 
