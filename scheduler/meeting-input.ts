@@ -153,7 +153,8 @@ export function normaliseSchedule(input: { start: string; end: string; recurrenc
   const starts = ruleStarts(start, recurrence, MAX_OCCURRENCES + 1);
   if (starts.length > MAX_OCCURRENCES) throw badRequest(`A recurring meeting has at most ${MAX_OCCURRENCES} occurrences: bring until closer or use count`);
   const kept = new Set(starts);
-  recurrence.exdates = [...new Set(exdates)].filter((d) => kept.has(Date.parse(d))).sort();
+  const cancelled = new Set(exdates.map((d) => Date.parse(d)).filter((ms) => kept.has(ms)));
+  recurrence.exdates = [...cancelled].sort((a, b) => a - b).map((ms) => new Date(ms).toISOString());
   schedule.recurrence = recurrence;
   return schedule;
 }

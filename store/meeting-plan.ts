@@ -41,13 +41,21 @@ export function invitees(meeting: Meeting): Invitee[] {
 export function significantChange(before: Meeting, after: Meeting): boolean {
   const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && new Set([...a, ...b]).size === new Set(a).size;
   return (
-    before.start !== after.start ||
-    before.end !== after.end ||
-    JSON.stringify(before.recurrence ?? null) !== JSON.stringify(after.recurrence ?? null) ||
+    Date.parse(before.start) !== Date.parse(after.start) ||
+    Date.parse(before.end) !== Date.parse(after.end) ||
+    ruleKey(before.recurrence) !== ruleKey(after.recurrence) ||
     before.hostHallId !== after.hostHallId ||
     !sameSet(before.siteHallIds, after.siteHallIds) ||
     (before.status !== 'cancelled' && after.status === 'cancelled')
   );
+}
+
+/** A recurrence compared by meaning: instants as numbers, exdates as a set, whatever the key order. */
+function ruleKey(r: Meeting['recurrence']): string {
+  if (!r) return '';
+  const instant = (v: string | undefined) => (v === undefined ? '' : String(Date.parse(v)));
+  const exdates = [...new Set(r.exdates.map((d) => Date.parse(d)))].sort((a, b) => a - b);
+  return [r.freq, r.interval ?? 1, instant(r.until), r.count ?? '', exdates.join(',')].join('|');
 }
 
 export interface InvitationChange {

@@ -256,6 +256,35 @@ t.test('meetings: schedule, read, change, cancel, lifecycle, conflicts, filters'
     t.equal((await patchMeeting(api, sec, 'm-nope', { title: 'x' })).statusCode, 404);
   });
 
+  await t.test('a title edit of a meeting stored with other spellings of the same times keeps SEQUENCE', async (t) => {
+    const now = new Date().toISOString();
+    const written = await api.store.meetings.create({
+      id: 'm-spelled',
+      uid: 'm-spelled@diemcau',
+      title: 'Spelled',
+      agenda: [],
+      start: '2031-09-01T01:00:00Z',
+      end: '2031-09-01T02:00:00Z',
+      recurrence: { exdates: ['2031-09-08T01:00:00Z'], count: 3, interval: 1, freq: 'weekly' },
+      chairId: 'off-province',
+      hostHallId: 'hall-province',
+      siteHallIds: [],
+      invitedPersonIds: [],
+      secretaryIds: [],
+      status: 'scheduled',
+      sequence: 0,
+      unitId: 'province',
+      createdBy: 'admin',
+      createdAt: now,
+      updatedAt: now,
+    });
+    t.ok(written.ok);
+    const r = await patchMeeting(api, sec, 'm-spelled', { title: 'Spelled again' });
+    t.equal(r.statusCode, 200, r.body);
+    t.equal(r.json().sequence, 0);
+    t.same(r.json().recurrence.exdates, ['2031-09-08T01:00:00.000Z'], 'the exdate is kept');
+  });
+
   await t.test('a refused change leaves everything as it was', async (t) => {
     const a = await createMeeting(api, sec, meetingBody({ title: 'Fixed', start: hanoi('2031-05-05T08:00'), end: hanoi('2031-05-05T09:00') }));
     const b = await createMeeting(api, sec, meetingBody({ title: 'Mover', start: hanoi('2031-05-05T09:00'), end: hanoi('2031-05-05T10:00'), sites: { hallIds: ['hall-d1'] } }));
