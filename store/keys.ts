@@ -33,6 +33,8 @@ export function createKeys(prefix: string) {
     loginAttempts: (who: string) => key('login-attempts', who),
     /** string: set once the first admin account exists */
     bootstrapped: () => key('bootstrapped'),
+    /** hash: "units" | "halls" | "people" → a counter raised on every write to that collection (optimistic checks) */
+    directoryVersions: () => key('directory-versions'),
   };
 }
 
