@@ -2,15 +2,12 @@
 //   npm run seed:demo [-- --two-level] [-- --password <at least 8 characters>]
 // REDIS_URL when set; otherwise the server's own redis-server in DATA_DIR/redis — reached
 // through its socket when the server is running, started here (and stopped) when it is not.
-import { createHash } from 'node:crypto';
-import { createConnection } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { bootstrap } from '../scheduler/bootstrap.js';
 import { DEFAULT_DEMO_PASSWORD, loadDemoProvince, type DemoAccount } from '../scheduler/demo-province.js';
-import { startLocalRedis, type LocalRedis } from '../store/local-redis.js';
+import { canConnect, localRedisSocket, startLocalRedis, type LocalRedis } from '../store/local-redis.js';
 import { connectRedis, type RedisClient } from '../store/redis.js';
 import { createStore } from '../store/store.js';
 
@@ -54,7 +51,7 @@ try {
   if (!url) {
     const dir = join(config.dataDir, 'redis');
     const socket = localRedisSocket(dir);
-    if (await accepts(socket)) {
+    if (await canConnect(socket)) {
       url = `unix://${socket}`;
       where = `the running server's redis-server (${dir})`;
     } else {
@@ -88,20 +85,6 @@ function table(accounts: readonly DemoAccount[], pw: string): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => [...(r[i] as string)].length))) ?? [];
   const line = (r: string[]) => r.map((cell, i) => cell + ' '.repeat((widths[i] as number) - [...cell].length)).join('  ').trimEnd();
   return [line(rows[0] as string[]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
-}
-
-/** Where startLocalRedis(dir) puts its socket (a long path moves under the temp dir, as it does there). */
-function localRedisSocket(dir: string): string {
-  const socket = join(dir, 'redis.sock');
-  return Buffer.byteLength(socket) > 100 ? join(tmpdir(), `diemcau-redis-${createHash('sha1').update(dir).digest('hex').slice(0, 12)}.sock`) : socket;
-}
-
-function accepts(path: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection(path);
-    socket.once('connect', () => (socket.end(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

@@ -23,9 +23,7 @@ export const REDIS_MISSING =
 export async function startLocalRedis(dir: string, options: { timeoutMs?: number } = {}): Promise<LocalRedis> {
   if (spawnSync('redis-server', ['--version']).error) throw new Error(REDIS_MISSING);
   mkdirSync(dir, { recursive: true });
-  // A unix socket path must fit in 107 bytes; a deep data dir gets one under the temp dir.
-  let socket = join(dir, 'redis.sock');
-  if (Buffer.byteLength(socket) > 100) socket = join(tmpdir(), `diemcau-redis-${createHash('sha1').update(dir).digest('hex').slice(0, 12)}.sock`);
+  const socket = localRedisSocket(dir);
   const child = spawn(
     'redis-server',
     ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '700', '--dir', dir, '--appendonly', 'yes',
@@ -49,6 +47,12 @@ export async function startLocalRedis(dir: string, options: { timeoutMs?: number
   };
 }
 
+/** Where startLocalRedis(dir) listens. A unix socket path must fit in 107 bytes; a deep data dir gets one under the temp dir. */
+export function localRedisSocket(dir: string): string {
+  const socket = join(dir, 'redis.sock');
+  return Buffer.byteLength(socket) > 100 ? join(tmpdir(), `diemcau-redis-${createHash('sha1').update(dir).digest('hex').slice(0, 12)}.sock`) : socket;
+}
+
 async function waitForSocket(path: string, child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -59,7 +63,8 @@ async function waitForSocket(path: string, child: ChildProcess, timeoutMs: numbe
   }
 }
 
-function canConnect(path: string): Promise<boolean> {
+/** Does a server accept connections on this unix socket (is `npm start`'s Redis running)? */
+export function canConnect(path: string): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection(path);
     socket.once('connect', () => (socket.end(), resolve(true)));
