@@ -43,8 +43,9 @@ export async function buildScheduler(options: SchedulerOptions): Promise<Fastify
   const app = Fastify({
     logger: false,
     bodyLimit: 1024 * 1024,
-    // Ids are validated by pattern; a huge URL is refused before routing.
-    routerOptions: { maxParamLength: 200 },
+    // Ids are validated by pattern; the longest parameter is an invitation's join token in
+    // /api/invitations/:token/… (a JWT, at most 4 KB like the verifier allows); longer is refused before routing.
+    routerOptions: { maxParamLength: 4096 },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
     ...(options.tls ? { https: options.tls } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();

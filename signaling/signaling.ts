@@ -6,6 +6,7 @@ import type { Logger } from '../lib/log.js';
 import type { Room } from '../sfu/room.js';
 import type { Sfu } from '../sfu/sfu.js';
 import type { ClientToServerEvents } from '../protocol/events.js';
+import type { JoinClaims } from '../protocol/claims.js';
 import type { MeetingId } from '../protocol/ids.js';
 import type { SignalingConfig } from './config.js';
 import { Roster } from './roster.js';
@@ -23,10 +24,14 @@ export interface SignalingDeps {
   sfu: Sfu;
   config: SignalingConfig;
   log: Logger;
+  /**
+   * Checks a verified token against what the scheduler holds (meeting cancelled or ended,
+   * invitation withdrawn…); its AppError refuses the connection like a bad token.
+   */
+  admit?: ((claims: JoinClaims) => Promise<void>) | undefined;
 }
 
-
-export function createSignaling({ httpServer, sfu, config, log }: SignalingDeps): Signaling {
+export function createSignaling({ httpServer, sfu, config, log, admit }: SignalingDeps): Signaling {
   const io: Signaling['io'] = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: config.maxMessageBytes,
@@ -38,12 +43,16 @@ export function createSignaling({ httpServer, sfu, config, log }: SignalingDeps)
   const watched = new WeakSet<Room>();
 
   // Handshake: a valid join token or no connection. Its error reaches the client as connect_error.
-  io.use((socket, next) => {
+  io.use(async (socket, next) => {
     try {
-      socket.data.claims = verify(socket.handshake.auth?.token);
+      const claims = verify(socket.handshake.auth?.token);
+      await admit?.(claims);
+      socket.data.claims = claims;
       next();
     } catch (error) {
-      const body = toErrorBody(error instanceof AppError ? error : new AppError('UNAUTHORIZED', 'Invalid join token'));
+      // Not a refusal but a failure (e.g. Redis unreachable): say so rather than blame the token.
+      if (!(error instanceof AppError)) log.error('join admission failed', { error: error instanceof Error ? error.message : String(error) });
+      const body = toErrorBody(error);
       next(Object.assign(new Error(body.message), { data: body }));
     }
   });

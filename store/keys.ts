@@ -35,6 +35,8 @@ export function createKeys(prefix: string) {
     bootstrapped: () => key('bootstrapped'),
     /** hash: "units" | "halls" | "people" → a counter raised on every write to that collection (optimistic checks) */
     directoryVersions: () => key('directory-versions'),
+    /** hash: "person:<id>" or "hall:<id>" → its current feed token (the reverse of feedTokens) */
+    feedTokenBySubject: () => key('feed-tokens', 'by-subject'),
   };
 }
 

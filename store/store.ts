@@ -2,6 +2,7 @@ import { createKeys, type Keys } from './keys.js';
 import { DirectoryStore } from './directory.js';
 import { LoginAttemptStore } from './login-attempts.js';
 import { MeetingStore } from './meetings.js';
+import { FeedStore } from './feeds.js';
 import type { RedisClient } from './redis.js';
 
 /**
@@ -14,6 +15,7 @@ export interface Store {
   readonly directory: DirectoryStore;
   readonly auth: LoginAttemptStore;
   readonly meetings: MeetingStore;
+  readonly feeds: FeedStore;
   /** Is the server reachable (for /healthz)? */
   ping(): Promise<boolean>;
 }
@@ -26,6 +28,7 @@ export function createStore(redis: RedisClient, prefix = 'diemcau'): Store {
     directory: new DirectoryStore(redis, keys),
     auth: new LoginAttemptStore(redis, keys),
     meetings: new MeetingStore(redis, keys),
+    feeds: new FeedStore(redis, keys),
     async ping() {
       try {
         return (await redis.ping()) === 'PONG';

@@ -17,6 +17,11 @@ const vi = {
   refused: 'Liên kết tham dự không hợp lệ hoặc đã hết hạn.',
   expired: 'Liên kết tham dự đã hết hạn. Đề nghị liên hệ thư ký cuộc họp để được cấp liên kết mới.',
   notYet: 'Cuộc họp chưa mở. Đề nghị vào lại theo đúng giờ họp.',
+  'closed.cancelled': 'Cuộc họp này đã bị hủy.',
+  'closed.ended': 'Cuộc họp này đã kết thúc.',
+  'closed.removed': 'Giấy mời này đã bị thu hồi: bạn không còn trong danh sách tham dự cuộc họp.',
+  'closed.outdated': 'Liên kết tham dự đã cũ. Đề nghị mở liên kết trong giấy mời mới nhất.',
+  'closed.moved': 'Cuộc họp đã được dời lịch. Đề nghị vào lại theo giờ họp mới.',
   failed: 'Không vào được phòng họp.',
   disconnected: 'Mất kết nối với phòng họp.',
   kicked: 'Bạn đã bị mời ra khỏi cuộc họp.',
@@ -58,6 +63,11 @@ const en: Record<MessageKey, string> = {
   refused: 'The join link is invalid or has expired.',
   expired: 'The join link has expired. Ask the meeting secretary for a new one.',
   notYet: 'The meeting has not opened yet. Please join at the scheduled time.',
+  'closed.cancelled': 'This meeting was cancelled.',
+  'closed.ended': 'This meeting has ended.',
+  'closed.removed': 'This invitation was withdrawn: you are no longer invited to this meeting.',
+  'closed.outdated': 'This join link is out of date. Open the link in your latest invitation.',
+  'closed.moved': 'The meeting was rescheduled. Please join at the new time.',
   failed: 'Could not join the meeting.',
   disconnected: 'Lost the connection to the meeting.',
   kicked: 'You have been removed from the meeting.',
@@ -84,6 +94,21 @@ const en: Record<MessageKey, string> = {
 };
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { vi, en };
+
+const REFUSALS: Record<string, MessageKey> = {
+  cancelled: 'closed.cancelled',
+  ended: 'closed.ended',
+  removed: 'closed.removed',
+  outdated: 'closed.outdated',
+  moved: 'closed.moved',
+};
+
+/** The text for a refused join: by the server's `details.reason` (scheduler/join-admission.ts), else by code. */
+export function refusalKey(body: { code?: string; details?: unknown } | undefined): MessageKey {
+  const reason = (body?.details as { reason?: unknown } | undefined)?.reason;
+  if (typeof reason === 'string' && REFUSALS[reason]) return REFUSALS[reason];
+  return body?.code === 'TOKEN_EXPIRED' ? 'expired' : body?.code === 'TOKEN_NOT_YET_VALID' ? 'notYet' : 'refused';
+}
 const STORAGE_KEY = 'diemcau.lang';
 
 export type Params = Record<string, string>;

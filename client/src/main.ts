@@ -3,7 +3,7 @@ import { io } from 'socket.io-client';
 import { ErrorCodes, type ErrorBody } from '../../protocol/errors.js';
 import type { NewConsumer, ParticipantInfo } from '../../protocol/events.js';
 import { createDiagnostics, trackPeerConnections, type PageState } from './diagnostics.js';
-import { I18n, type MessageKey } from './i18n.js';
+import { I18n, refusalKey, type MessageKey } from './i18n.js';
 import { Conference } from './media.js';
 import { request, RequestError, type ClientSocket } from './request.js';
 import { Tiles } from './tiles.js';
@@ -109,9 +109,7 @@ function run(socket: ClientSocket): void {
       i18n.bind(ui.status, 'reconnecting');
       return;
     }
-    const code = (error as Error & { data?: Partial<ErrorBody> }).data?.code;
-    const key: MessageKey = code === 'TOKEN_EXPIRED' ? 'expired' : code === 'TOKEN_NOT_YET_VALID' ? 'notYet' : 'refused';
-    end('refused', key, error.message);
+    end('refused', refusalKey((error as Error & { data?: Partial<ErrorBody> }).data), error.message);
   });
 
   socket.on('disconnect', (reason) => {

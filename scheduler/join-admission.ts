@@ -1,0 +1,38 @@
+import { AppError } from '../lib/errors.js';
+import type { JoinClaims } from '../protocol/claims.js';
+import type { Store } from '../store/store.js';
+import { joinWindow } from './join-links.js';
+import { formatLocal } from './recurrence.js';
+
+/** Why a signed, unexpired join link is still refused: sent as `details.reason`, for the join page. */
+export type RefusalReason = 'cancelled' | 'ended' | 'removed' | 'outdated' | 'moved';
+
+const refuse = (code: 'MEETING_CLOSED' | 'FORBIDDEN' | 'TOKEN_NOT_YET_VALID', reason: RefusalReason, message: string) =>
+  new AppError(code, message, { reason });
+
+/**
+ * The meeting-side check of a join token, run by the signaling handshake after the signature,
+ * audience and time checks. A token for a meeting the scheduler holds must match it as it is
+ * now: not cancelled or ended, an invitation of it (jti) that was not withdrawn, with the role
+ * it still has, inside the meeting's current window (a link of an earlier version of a moved
+ * meeting carries the old window). Tokens for meeting ids the scheduler does not hold — ad-hoc
+ * meetings signed with `npm run token` — are let through: their signature is their authority.
+ */
+export function createJoinAdmission(store: Store, now: () => number = Date.now): (claims: JoinClaims) => Promise<void> {
+  return async (claims) => {
+    const meeting = await store.meetings.getMeeting(claims.meetingId);
+    if (!meeting) return;
+    if (meeting.status === 'cancelled') throw refuse('MEETING_CLOSED', 'cancelled', 'This meeting was cancelled');
+    if (meeting.status === 'ended') throw refuse('MEETING_CLOSED', 'ended', 'This meeting has ended');
+    const invitation = claims.jti ? await store.meetings.getInvitation(meeting.id, claims.jti) : undefined;
+    const subject = invitation?.kind === 'hall' ? invitation.hallId : invitation?.personId;
+    if (!invitation || subject !== claims.sub) throw refuse('FORBIDDEN', 'outdated', 'This link is not an invitation to this meeting');
+    if (invitation.removed) throw refuse('FORBIDDEN', 'removed', 'This invitation was withdrawn: you are no longer invited to this meeting');
+    if (invitation.role !== claims.role) throw refuse('FORBIDDEN', 'outdated', 'This join link is out of date: open the link of your latest invitation');
+    const { notBefore, expiresAt } = joinWindow(meeting);
+    const at = now();
+    if (at >= expiresAt * 1000) throw refuse('MEETING_CLOSED', 'ended', 'This meeting has ended');
+    if (at < notBefore * 1000)
+      throw refuse('TOKEN_NOT_YET_VALID', 'moved', `The meeting was moved: it opens at ${formatLocal(notBefore * 1000)} (Vietnam time)`);
+  };
+}
