@@ -29,6 +29,14 @@ for _, w in ipairs(plan.invitations) do
     return {'stale'}
   end
 end
+-- A hall or person deleted since the request looked them up: refuse rather than point at nothing
+-- (the directory's deletes check bookings and meeting sets in a script too, so one of the two wins).
+for _, h in ipairs(plan.mustExist.halls) do
+  if redis.call('HEXISTS', KEYS[4], h) == 0 then return {'missing', 'hall', h} end
+end
+for _, p in ipairs(plan.mustExist.people) do
+  if redis.call('HEXISTS', KEYS[5], p) == 0 then return {'missing', 'person', p} end
+end
 local id = plan.meetingId
 local removed = {}
 for _, k in ipairs(plan.remove.halls) do
@@ -92,6 +100,8 @@ export interface CommitPlan {
   add: BookingSet;
   /** People whose personMeetings set gets the meeting. */
   personIds: readonly string[];
+  /** Halls and people the meeting refers to: the write is refused if any was deleted meanwhile. */
+  mustExist: { hallIds: readonly string[]; personIds: readonly string[] };
 }
 
 export interface BookingConflict {
@@ -101,12 +111,19 @@ export interface BookingConflict {
   end: number;
 }
 
-export type CommitResult = { kind: 'ok' } | { kind: 'stale' } | { kind: 'conflict'; conflicts: BookingConflict[] };
+export type CommitResult =
+  | { kind: 'ok' }
+  | { kind: 'stale' }
+  | { kind: 'missing'; what: 'hall' | 'person'; id: string }
+  | { kind: 'conflict'; conflicts: BookingConflict[] };
 
 export interface CommitKeys {
   meeting: string;
   invitations: string;
   meetingsByEnd: string;
+  /** The directory hashes, to check that referenced records still exist. */
+  halls: string;
+  people: string;
   hallBookings(hallId: string): string;
   personMeetings(personId: string): string;
 }
@@ -115,7 +132,7 @@ export interface CommitKeys {
 export const MAX_REPORTED_CONFLICTS = 20;
 
 export async function commitMeeting(redis: RedisClient, keys: CommitKeys, plan: CommitPlan): Promise<CommitResult> {
-  const keyList = [keys.meeting, keys.invitations, keys.meetingsByEnd];
+  const keyList = [keys.meeting, keys.invitations, keys.meetingsByEnd, keys.halls, keys.people];
   const hallOf: string[] = [];
   const index = new Map<string, number>();
   // KEYS indexes are 1-based in Lua.
@@ -140,10 +157,12 @@ export async function commitMeeting(redis: RedisClient, keys: CommitKeys, plan: 
     remove: { halls: halls(plan.remove), occurrences: occurrences(plan.remove) },
     add: { halls: halls(plan.add), occurrences: occurrences(plan.add) },
     people: [...new Set(plan.personIds)].map((p) => keyIndex(keys.personMeetings(p))),
+    mustExist: { halls: [...new Set(plan.mustExist.hallIds)], people: [...new Set(plan.mustExist.personIds)] },
   };
   const answer = (await redis.eval(COMMIT_SCRIPT, { keys: keyList, arguments: [JSON.stringify(luaPlan)] })) as (string | number)[];
   if (answer[0] === 'ok') return { kind: 'ok' };
   if (answer[0] === 'stale') return { kind: 'stale' };
+  if (answer[0] === 'missing') return { kind: 'missing', what: answer[1] === 'hall' ? 'hall' : 'person', id: String(answer[2]) };
   const conflicts: BookingConflict[] = [];
   for (let i = 1; i + 1 < answer.length; i += 2) {
     const [meetingId, start, end] = String(answer[i + 1]).split('|');

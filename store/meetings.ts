@@ -43,7 +43,8 @@ export type SaveResult =
   | { ok: true; meeting: Meeting; invitations: Invitation[] }
   | { ok: false; reason: 'not-found' }
   | { ok: false; reason: 'exists' }
-  | { ok: false; reason: 'conflict'; conflicts: Conflict[] };
+  | { ok: false; reason: 'conflict'; conflicts: Conflict[] }
+  | { ok: false; reason: 'missing'; what: 'hall' | 'person'; id: string };
 
 /** `update`'s callback may refuse by throwing; what it throws reaches the caller as is. */
 export type MeetingMutator = (current: Meeting, invitations: ReadonlyMap<string, Invitation>) => Meeting | Promise<Meeting>;
@@ -296,6 +297,11 @@ export class MeetingStore {
       remove,
       add,
       personIds: [meeting.chairId, ...meeting.secretaryIds, ...meeting.invitedPersonIds],
+      // Only live records need their references: a cancelled or ended meeting may outlive a deleted hall.
+      mustExist:
+        meeting.status === 'scheduled' || meeting.status === 'live'
+          ? { hallIds: [meeting.hostHallId, ...meeting.siteHallIds], personIds: [meeting.chairId, ...meeting.secretaryIds, ...meeting.invitedPersonIds] }
+          : { hallIds: [], personIds: [] },
     };
     const result = await commitMeeting(
       this.redis,
@@ -303,12 +309,15 @@ export class MeetingStore {
         meeting: this.keys.meeting(meeting.id),
         invitations: this.keys.invitations(meeting.id),
         meetingsByEnd: this.keys.meetingsByEnd(),
+        halls: this.keys.halls(),
+        people: this.keys.people(),
         hallBookings: (h) => this.keys.hallBookings(h),
         personMeetings: (p) => this.keys.personMeetings(p),
       },
       plan,
     );
     if (result.kind === 'stale') return 'stale';
+    if (result.kind === 'missing') return { ok: false, reason: 'missing', what: result.what, id: result.id };
     if (result.kind === 'conflict') return { ok: false, reason: 'conflict', conflicts: await this.describe(result.conflicts) };
     const byId = new Map(Object.entries(rawInvitations).map(([k, v]) => [k, JSON.parse(v) as Invitation]));
     for (const i of invitations) byId.set(i.id, i);

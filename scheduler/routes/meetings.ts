@@ -321,6 +321,8 @@ function savedMeeting(result: SaveResult, id: string): Meeting {
   if (result.ok) return result.meeting;
   if (result.reason === 'not-found') throw new AppError('NOT_FOUND', `Meeting "${id}" does not exist`);
   if (result.reason === 'exists') throw new AppError('CONFLICT', 'Could not allocate a meeting id: try again');
+  if (result.reason === 'missing')
+    throw new AppError('CONFLICT', `The ${result.what} "${result.id}" was deleted while this meeting was being saved`, { [result.what === 'hall' ? 'hallId' : 'personId']: result.id });
   throw new AppError('CONFLICT', conflictMessage(result.conflicts), { conflicts: result.conflicts });
 }
 

@@ -96,4 +96,32 @@ t.test('hall booking under concurrent requests', async (t) => {
     t.equal(invitation?.rsvp, 'TENTATIVE');
     t.equal(invitation?.sequence, 1);
   });
+
+  await t.test('booking a hall while it is deleted: the meeting never points at a missing hall', async (t) => {
+    const admin = await api.login();
+    const outcomes: string[] = [];
+    for (let round = 0; round < 5; round++) {
+      const hallId = `race-hall-${round}`;
+      const made = await api.request(admin, { method: 'POST', url: '/api/halls', payload: { id: hallId, name: `Phòng ${round}`, unitId: 'd2-c3', operatorId: null } });
+      t.equal(made.statusCode, 201);
+      const [booked, deleted] = await Promise.all([
+        postMeeting(api, sec, meetingBody({ title: `Hall race ${round}`, hostHallId: hallId, chairId: 'off-d2-c3', start: hanoi(`2031-06-0${round + 1}T08:00`), end: hanoi(`2031-06-0${round + 1}T09:00`) })),
+        api.request(admin, { method: 'DELETE', url: `/api/halls/${hallId}` }),
+      ]);
+      const hallExists = (await api.store.directory.getHall(hallId)) !== undefined;
+      const bookings = await api.store.meetings.listBookings(hallId);
+      outcomes.push(`${booked.statusCode}/${deleted.statusCode}`);
+      if (booked.statusCode === 201) {
+        t.ok(hallExists, 'a booked hall was not deleted');
+        t.equal(deleted.statusCode, 409);
+        t.equal(bookings.length, 1);
+      } else {
+        t.equal(deleted.statusCode, 200, 'the delete won');
+        t.notOk(hallExists);
+        t.equal(bookings.length, 0, 'no booking of the deleted hall');
+        t.ok([404, 409].includes(booked.statusCode), `the booking was refused (${booked.statusCode})`);
+      }
+    }
+    t.comment(`outcomes (booking/delete): ${outcomes.join(' ')}`);
+  });
 });
