@@ -20,6 +20,13 @@ redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 return ARGV[2]
 `;
 
+const REVOKE_SCRIPT = `
+local current = redis.call('HGET', KEYS[2], ARGV[1])
+if current then redis.call('HDEL', KEYS[1], current) end
+redis.call('HDEL', KEYS[2], ARGV[1])
+return 1
+`;
+
 /**
  * Secret feed tokens: every person and hall has one, made on first use; the token alone opens
  * that subject's calendar feed (calendar apps cannot sign in). Rotating makes the old one useless.
@@ -38,6 +45,11 @@ export class FeedStore {
   /** A new token for the subject; the old one stops working at once. */
   rotate(subject: FeedSubject): Promise<string> {
     return this.issue(subject, true);
+  }
+
+  /** The subject is gone: its token stops working (and cannot open a later subject with the same id). */
+  async revoke(subject: FeedSubject): Promise<void> {
+    await this.redis.eval(REVOKE_SCRIPT, { keys: [this.keys.feedTokens(), this.keys.feedTokenBySubject()], arguments: [subjectField(subject)] });
   }
 
   /** Whose feed the token opens, or undefined. */

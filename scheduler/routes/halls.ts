@@ -115,6 +115,7 @@ export const hallRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { s
     },
     async (request) => {
       await store.directory.deleteHall(request.params.id, hallRule(callerOf(request)));
+      await store.feeds.revoke({ kind: 'hall', id: request.params.id });
       return { deleted: true as const };
     },
   );

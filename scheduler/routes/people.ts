@@ -153,6 +153,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, {
     },
     async (request) => {
       await store.directory.deletePerson(request.params.id, personRule(callerOf(request)));
+      await store.feeds.revoke({ kind: 'person', id: request.params.id });
       return { deleted: true as const };
     },
   );

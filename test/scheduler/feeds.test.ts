@@ -121,4 +121,16 @@ t.test('calendar feeds', async (t) => {
     t.equal((await fetchFeed(rotated.https)).statusCode, 200, 'the new one works');
     t.same(await address(offD1, '/api/feeds/people/off-d1'), rotated, 'and is the address from now on');
   });
+
+  await t.test('deleting a person retires their feed: the token never opens a later person with the same id', async (t) => {
+    const admin = await api.login();
+    const made = await api.request(admin, { method: 'POST', url: '/api/people', payload: { id: 'tam-thoi', name: 'Cán bộ tạm thời', unitId: 'd1' } });
+    t.equal(made.statusCode, 201, made.body);
+    const feed = await address(admin, '/api/feeds/people/tam-thoi');
+    t.equal((await fetchFeed(feed.https)).statusCode, 200);
+    t.equal((await api.request(admin, { method: 'DELETE', url: '/api/people/tam-thoi' })).statusCode, 200);
+    const again = await api.request(admin, { method: 'POST', url: '/api/people', payload: { id: 'tam-thoi', name: 'Người khác', unitId: 'd2' } });
+    t.equal(again.statusCode, 201);
+    t.equal((await fetchFeed(feed.https)).statusCode, 401, "the deleted person's token opens nothing");
+  });
 });
