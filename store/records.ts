@@ -119,3 +119,40 @@ export const Invitation = Type.Object({
   updatedAt: Instant,
 });
 export type Invitation = Static<typeof Invitation>;
+
+export const ATTENDANCE_EVENTS = [
+  'opened', // the chair opened the meeting (status live)
+  'ended', // the chair ended it
+  'joined', // a participant connected
+  'left', // … and disconnected
+  'roll-call', // the chair called the roll
+  'confirmed', // a site's operator confirmed presence
+  'headcount', // a site's operator entered how many people are in the hall
+  'floor-granted', // the chair gave the floor
+  'floor-ended', // the turn ended (revoked, timed out, or the holder left)
+  'removed', // the chair removed a participant
+  'admitted', // a guest was let in from the lobby
+  'message', // a text message, kept in the meeting log
+] as const;
+export type AttendanceEventType = (typeof ATTENDANCE_EVENTS)[number];
+
+/** One line of a meeting's log, appended as it happens (never rewritten). */
+export const AttendanceEntry = Type.Object({
+  at: Instant,
+  type: Type.Union(ATTENDANCE_EVENTS.map((e) => Type.Literal(e))),
+  /** Who it is about: the join token's subject (a hall or person id). */
+  subjectId: Type.Optional(Id),
+  name: Type.Optional(Type.String({ maxLength: 200 })),
+  role: Type.Optional(Type.String({ maxLength: 20 })),
+  hallId: Type.Optional(Id),
+  /** The invitation the join link came from (its jti), when there is one. */
+  invitationId: Type.Optional(Id),
+  /** Who did it (the chair or secretary), for control actions. */
+  bySubjectId: Type.Optional(Id),
+  headcount: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000 })),
+  /** The text of a message, and to whom: everyone or the chair and secretaries. */
+  text: Type.Optional(Type.String({ maxLength: 2000 })),
+  to: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('chair')])),
+  agendaItem: Type.Optional(Type.Integer({ minimum: 0 })),
+});
+export type AttendanceEntry = Static<typeof AttendanceEntry>;

@@ -3,6 +3,7 @@ import { DirectoryStore } from './directory.js';
 import { LoginAttemptStore } from './login-attempts.js';
 import { MeetingStore } from './meetings.js';
 import { FeedStore } from './feeds.js';
+import { AttendanceStore } from './attendance.js';
 import type { RedisClient } from './redis.js';
 
 /**
@@ -16,6 +17,7 @@ export interface Store {
   readonly auth: LoginAttemptStore;
   readonly meetings: MeetingStore;
   readonly feeds: FeedStore;
+  readonly attendance: AttendanceStore;
   /** Is the server reachable (for /healthz)? */
   ping(): Promise<boolean>;
 }
@@ -29,6 +31,7 @@ export function createStore(redis: RedisClient, prefix = 'diemcau'): Store {
     auth: new LoginAttemptStore(redis, keys),
     meetings: new MeetingStore(redis, keys),
     feeds: new FeedStore(redis, keys),
+    attendance: new AttendanceStore(redis, keys),
     async ping() {
       try {
         return (await redis.ping()) === 'PONG';
