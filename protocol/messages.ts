@@ -97,7 +97,7 @@ export const FloorRequestPayload = Type.Object(
 export type FloorRequestPayload = Static<typeof FloorRequestPayload>;
 
 /** Seconds a turn may be limited to. */
-export const TURN_LIMIT = { min: 10, max: 3600 } as const;
+export const TURN_LIMIT = { min: 1, max: 3600 } as const;
 
 export const GrantFloorRequest = Type.Object(
   {

@@ -144,8 +144,9 @@ export class Session {
       .timeout(this.deps.config.consumerAckTimeoutMs)
       .emitWithAck('new-consumer', consumer)
       .then(async (result) => {
-        if (result.ok) await peer.resumeConsumer(consumer.consumerId);
-        else this.deps.log.warn('client refused a consumer', { participant: peer.id, error: result.error });
+        if (!result.ok) this.deps.log.warn('client refused a consumer', { participant: peer.id, error: result.error });
+        // The policy may have closed it meanwhile (a page turned, a turn ended): nothing to resume then.
+        else if (peer.consumers.some((c) => c.id === consumer.consumerId)) await peer.resumeConsumer(consumer.consumerId);
       })
       .catch((error: Error) => {
         if (!peer.closed) this.deps.log.warn('consumer not resumed', { participant: peer.id, error: error.message });
