@@ -43,7 +43,8 @@ export interface JoinResponse {
   /** The meeting's live state as this participant may see it. */
   conference: ConferenceState;
   /** Whether the server holds this participant's microphone muted (everyone but the chair joins muted). */
-  muted: boolean;
+  muted: boolean;  /** The chair and secretary's first grid page (9 tiles); set-grid-page turns it. */
+  grid?: GridPage;
 }
 
 export interface TransportInfo {

@@ -79,14 +79,25 @@ export class Conference {
   }
 
   /** A participant joins: it is held muted unless it may speak, before it can produce anything. */
-  join(socket: MeetingSocket, info: ParticipantInfo, claims: JoinClaims, peer: Peer, room: Room): { conference: ConferenceState; muted: boolean } {
+  join(
+    socket: MeetingSocket,
+    info: ParticipantInfo,
+    claims: JoinClaims,
+    peer: Peer,
+    room: Room,
+  ): { conference: ConferenceState; muted: boolean; grid?: GridPage } {
     this.checkEntry(claims);
     const member = this.state.add(info, claims);
     this.#links.set(info.id, { socket, peer });
     this.#room = room;
-    if (member.grid) void socket.join(this.controlRoom);
+    const grid = this.state.gridPage(member);
+    if (grid) {
+      void socket.join(this.controlRoom);
+      // It goes out in the join response; grid-page events are for later changes.
+      this.#lastGrid.set(info.id, JSON.stringify(grid));
+    }
     this.#commit();
-    return { conference: this.#snapshot(member), muted: peer.audioHeld };
+    return { conference: this.#snapshot(member), muted: peer.audioHeld, ...(grid ? { grid } : {}) };
   }
 
   leave(id: ParticipantId): void {

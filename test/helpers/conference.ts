@@ -20,8 +20,10 @@ export interface Participant {
   consumers: Map<string, NewConsumer>;
   /** The last conference-state seen (from the join response, then events). */
   state(): ConferenceState;
-  /** The last grid-page event, if any. */
+  /** The grid page from the join response or the last grid-page event. */
   grid(): GridPage | undefined;
+  /** Dynacast: the last layers-needed per own producer. */
+  layers: Map<string, number | null>;
   micId?: string;
   cameraId?: string;
   /** The server's side of this participant. */
@@ -38,7 +40,7 @@ export async function participant(t: Test, server: DiemcauServer, claims: JoinCl
   const { socket, caps, joined } = await joinAs(t, server, claims);
   const consumers = new Map<string, NewConsumer>();
   let state = joined.conference;
-  let grid: GridPage | undefined;
+  let grid: GridPage | undefined = joined.grid;
   socket.on('new-consumer', (consumer, ack) => {
     consumers.set(consumer.consumerId, consumer);
     ack({ ok: true, data: null });
@@ -53,7 +55,10 @@ export async function participant(t: Test, server: DiemcauServer, claims: JoinCl
     if (!r) throw new Error('no room');
     return r;
   };
+  const layers = new Map<string, number | null>();
+  socket.on('layers-needed', ({ producerId, maxSpatialLayer }) => layers.set(producerId, maxSpatialLayer));
   const me: Participant = {
+    layers,
     socket,
     id: joined.self.id,
     name: claims.name,
