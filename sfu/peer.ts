@@ -35,8 +35,6 @@ type PeerEvents = {
   'consumer-resumed': [ConsumerId];
   /** Dynacast: the highest spatial layer anyone consumes of this peer's video producer (null: nobody). */
   'layers-needed': [ProducerId, SpatialLayer | null];
-  /** The server paused (true) or let go of (false) this peer's microphone. */
-  'audio-held': [boolean];
   closed: [];
 };
 
@@ -60,6 +58,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
   readonly #lastKeyFrame = new WeakMap<ms.Consumer, number>();
   readonly #layersAnnounced = new Map<string, SpatialLayer | null>();
   #audioHeld = false;
+  #holding: Promise<void> = Promise.resolve();
   #closed = false;
 
   constructor(
@@ -209,18 +208,22 @@ export class Peer extends TypedEmitter<PeerEvents> {
    */
   async holdAudio(held: boolean, options: { resume?: boolean } = {}): Promise<void> {
     if (this.#closed) return;
-    const changed = held !== this.#audioHeld;
+    // Set at once, so a resume request racing this one is already refused.
     this.#audioHeld = held;
-    const mics = this.producers.filter((p) => p.kind === 'audio');
-    await Promise.all(
-      mics.map(async (p) => {
-        if (held && !p.paused) await p.pause();
-        else if (!held && options.resume && p.paused) await p.resume();
-        else return;
+    const step = async () => {
+      for (const p of this.producers) {
+        if (p.kind !== 'audio' || p.closed) continue;
+        // Unconditional: `paused` only changes once the worker answers, so it may be stale here.
+        if (held) await p.pause();
+        else if (options.resume) await p.resume();
+        else continue;
         this.host.producerChanged(p);
-      }),
-    );
-    if (changed) this.emit('audio-held', held);
+      }
+    };
+    // One after another, so the worker sees holds and releases in the order they were decided.
+    const run = this.#holding.then(step, step);
+    this.#holding = run.catch(() => {});
+    await run;
   }
 
   /** Consumes another peer's producer, paused, when this peer can receive it; video at `layer`. */
