@@ -5,11 +5,15 @@ export const ErrorCodes = {
   TOKEN_EXPIRED: 401,
   TOKEN_NOT_YET_VALID: 401,
   FORBIDDEN: 403,
+  /** Removed from this meeting by the chair; the same join link stays out until re-admitted. */
+  REMOVED: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
   NOT_JOINED: 409,
   ALREADY_JOINED: 409,
   PAYLOAD_TOO_LARGE: 413,
+  /** The chair has locked the meeting: nobody new may join. */
+  MEETING_LOCKED: 423,
   RATE_LIMITED: 429,
   MEETING_CLOSED: 410,
   TIMEOUT: 504,

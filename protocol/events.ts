@@ -1,9 +1,21 @@
 /** The Socket.IO event maps: what each side may send, with payloads and acks. */
 import type { types as ms } from 'mediasoup';
 import type { Role } from './claims.js';
+import type { ChatMessage, ConferenceState, FloorChangeReason, FloorTurn, GridPage } from './conference.js';
 import type { ErrorBody } from './errors.js';
 import type { ConsumerId, MeetingId, ParticipantId, ProducerId, SubjectId, TransportId } from './ids.js';
 import type {
+  AdmitRequest,
+  FloorRequestPayload,
+  FreeDiscussionRequest,
+  GrantFloorRequest,
+  GridPageRequest,
+  LockRequest,
+  MuteSiteRequest,
+  ParticipantRequest,
+  SendMessageRequest,
+  SkipFloorRequest,
+  SpotlightRequest,
   ConnectTransportRequest,
   CreateTransportRequest,
   Empty,
@@ -28,6 +40,11 @@ export interface JoinResponse {
   meetingId: MeetingId;
   self: ParticipantInfo;
   participants: ParticipantInfo[];
+  /** The meeting's live state as this participant may see it. */
+  conference: ConferenceState;
+  /** Whether the server holds this participant's microphone muted (everyone but the chair joins muted). */
+  muted: boolean;  /** The chair and secretary's first grid page (9 tiles); set-grid-page turns it. */
+  grid?: GridPage;
 }
 
 export interface TransportInfo {
@@ -58,6 +75,24 @@ export interface ClientToServerEvents {
   'resume-producer': (req: ProducerRequest, ack: Ack<null>) => void;
   'close-producer': (req: ProducerRequest, ack: Ack<null>) => void;
   leave: (req: Empty, ack: Ack<null>) => void;
+
+  // Floor: sites and officials ask, the chair (or secretary) decides.
+  'request-floor': (req: FloorRequestPayload, ack: Ack<{ position: number }>) => void;
+  'cancel-floor-request': (req: Empty, ack: Ack<null>) => void;
+  'grant-floor': (req: GrantFloorRequest, ack: Ack<FloorTurn>) => void;
+  'skip-floor': (req: SkipFloorRequest, ack: Ack<null>) => void;
+  'revoke-floor': (req: Empty, ack: Ack<null>) => void;
+  // Chair controls.
+  'mute-site': (req: MuteSiteRequest, ack: Ack<null>) => void;
+  'mute-all': (req: Empty, ack: Ack<{ muted: number }>) => void;
+  'set-free-discussion': (req: FreeDiscussionRequest, ack: Ack<null>) => void;
+  spotlight: (req: SpotlightRequest, ack: Ack<null>) => void;
+  'lock-meeting': (req: LockRequest, ack: Ack<null>) => void;
+  'remove-participant': (req: ParticipantRequest, ack: Ack<null>) => void;
+  /** Lets a removed subject's join links in again. */
+  admit: (req: AdmitRequest, ack: Ack<{ admitted: number }>) => void;
+  'set-grid-page': (req: GridPageRequest, ack: Ack<GridPage>) => void;
+  'send-message': (req: SendMessageRequest, ack: Ack<ChatMessage>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -71,6 +106,25 @@ export interface ServerToClientEvents {
   'consumer-resumed': (msg: { consumerId: ConsumerId }) => void;
   /** Sent before the server disconnects a participant on purpose. */
   kicked: (msg: ErrorBody) => void;
+
+  /** The live state, whole, whenever it changes (also in the join response). */
+  'conference-state': (state: ConferenceState) => void;
+  'floor-changed': (msg: { floor: FloorTurn | null; reason: FloorChangeReason }) => void;
+  /**
+   * To one participant: the server holds its microphone (muted) or let it go. `micOn`: the server
+   * resumed it (the floor was granted; resume the local track too); otherwise unmute is up to the user.
+   */
+  muted: (msg: { muted: boolean; micOn: boolean }) => void;
+  message: (msg: ChatMessage) => void;
+  /** The chair removed this participant; the server disconnects it right after. */
+  removed: (msg: ErrorBody) => void;
+  /** A chair or secretary's grid page changed as participants came and went. */
+  'grid-page': (page: GridPage) => void;
+  /**
+   * Dynacast, to a sender: the highest simulcast layer anyone consumes of its producer, or null
+   * when nobody does; encodings above it can be switched off.
+   */
+  'layers-needed': (msg: { producerId: ProducerId; maxSpatialLayer: number | null }) => void;
 }
 
 /** Names of the requests, for tables that cover them all (rate limits, tests). */

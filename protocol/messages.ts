@@ -4,6 +4,7 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { types as ms } from 'mediasoup';
+import { ID_PATTERN } from './ids.js';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Param = Type.Union([Type.String({ maxLength: 256 }), Type.Number(), Type.Boolean()]);
@@ -78,3 +79,95 @@ export type ProducerRequest = Static<typeof ProducerRequest>;
 
 export const RestartIceRequest = Type.Object({ transportId: Id }, { additionalProperties: false });
 export type RestartIceRequest = Static<typeof RestartIceRequest>;
+
+// Conference control (chair console, floor, mutes, messages). Ids are checked by shape; the
+// live state says whether they name someone present.
+
+const ParticipantIdSchema = Type.String({ minLength: 1, maxLength: 64 });
+
+export const FloorRequestPayload = Type.Object(
+  {
+    /** The agenda item the request is about, by its id in the meeting record. */
+    agendaItem: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    /** A short subject, shown in the chair's queue. */
+    subject: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+export type FloorRequestPayload = Static<typeof FloorRequestPayload>;
+
+/** Seconds a turn may be limited to. */
+export const TURN_LIMIT = { min: 1, max: 3600 } as const;
+
+export const GrantFloorRequest = Type.Object(
+  {
+    /** Whom to give the floor; the head of the queue when left out. */
+    participantId: Type.Optional(ParticipantIdSchema),
+    /** An optional time limit for the turn; when it runs out the floor is revoked. */
+    timeLimitSeconds: Type.Optional(Type.Integer({ minimum: TURN_LIMIT.min, maximum: TURN_LIMIT.max })),
+  },
+  { additionalProperties: false },
+);
+export type GrantFloorRequest = Static<typeof GrantFloorRequest>;
+
+export const SkipFloorRequest = Type.Object(
+  { participantId: Type.Optional(ParticipantIdSchema) },
+  { additionalProperties: false },
+);
+export type SkipFloorRequest = Static<typeof SkipFloorRequest>;
+
+export const ParticipantRequest = Type.Object({ participantId: ParticipantIdSchema }, { additionalProperties: false });
+export type ParticipantRequest = Static<typeof ParticipantRequest>;
+
+export const MuteSiteRequest = Type.Object(
+  {
+    participantId: ParticipantIdSchema,
+    /** false lets the site speak (and resumes its microphone); true by default. */
+    muted: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type MuteSiteRequest = Static<typeof MuteSiteRequest>;
+
+export const FreeDiscussionRequest = Type.Object({ open: Type.Boolean() }, { additionalProperties: false });
+export type FreeDiscussionRequest = Static<typeof FreeDiscussionRequest>;
+
+export const SpotlightRequest = Type.Object(
+  {
+    /** The participant whose video becomes the main video; null goes back to the chair's hall. */
+    participantId: Type.Union([ParticipantIdSchema, Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+export type SpotlightRequest = Static<typeof SpotlightRequest>;
+
+export const LockRequest = Type.Object({ locked: Type.Boolean() }, { additionalProperties: false });
+export type LockRequest = Static<typeof LockRequest>;
+
+export const AdmitRequest = Type.Object({ subjectId: Type.String({ pattern: ID_PATTERN }) }, { additionalProperties: false });
+export type AdmitRequest = Static<typeof AdmitRequest>;
+
+export const MESSAGE_AUDIENCES = ['all', 'control'] as const;
+export type MessageAudience = (typeof MESSAGE_AUDIENCES)[number];
+
+export const SendMessageRequest = Type.Object(
+  {
+    text: Type.String({ minLength: 1, maxLength: 1000 }),
+    /** "all": everyone in the meeting; "control": the chair and secretary only (e.g. "no sound in our hall"). */
+    to: Type.Union(MESSAGE_AUDIENCES.map((a) => Type.Literal(a))),
+  },
+  { additionalProperties: false },
+);
+export type SendMessageRequest = Static<typeof SendMessageRequest>;
+
+/** Grid tiles per page at most: 25 tiles at the lowest layer is what a console screen shows. */
+export const MAX_GRID_PAGE_SIZE = 25;
+
+export const GridPageRequest = Type.Object(
+  {
+    page: Type.Integer({ minimum: 0, maximum: 1000 }),
+    pageSize: Type.Integer({ minimum: 1, maximum: MAX_GRID_PAGE_SIZE }),
+  },
+  { additionalProperties: false },
+);
+export type GridPageRequest = Static<typeof GridPageRequest>;

@@ -4,6 +4,7 @@ import { AppError, notFound } from '../lib/errors.js';
 import type { ConsumerId, ParticipantId, ProducerId, TransportId } from '../protocol/ids.js';
 import type { MediaSource } from '../protocol/messages.js';
 import type { NewConsumer, TransportInfo } from '../protocol/events.js';
+import type { SpatialLayer } from './policy.js';
 
 export type Direction = 'send' | 'recv';
 
@@ -19,6 +20,8 @@ export interface PeerHost {
   readonly webRtcServer: ms.WebRtcServer;
   readonly initialOutgoingBitrate: number;
   producerAdded(producer: ms.Producer<ProducerAppData>): void;
+  /** A producer was paused, resumed or closed: what others should receive may change. */
+  producerChanged(producer: ms.Producer<ProducerAppData>): void;
   /** The peer has a receive transport: it can now consume what others produce. */
   receiverReady(peer: Peer): void;
   peerClosed(peer: Peer): void;
@@ -30,6 +33,8 @@ type PeerEvents = {
   'consumer-closed': [ConsumerId];
   'consumer-paused': [ConsumerId];
   'consumer-resumed': [ConsumerId];
+  /** Dynacast: the highest spatial layer anyone consumes of this peer's video producer (null: nobody). */
+  'layers-needed': [ProducerId, SpatialLayer | null];
   closed: [];
 };
 
@@ -39,12 +44,21 @@ interface TransportEntry {
   connected: boolean;
 }
 
+/** Keyframe requests per consumer are spaced at least this far apart. */
+const KEYFRAME_INTERVAL_MS = 1000;
+
 /** One participant's media: its transports, producers and consumers. Knows nothing of sockets. */
 export class Peer extends TypedEmitter<PeerEvents> {
   readonly #transports = new Map<string, TransportEntry>();
   readonly #producers = new Map<string, ms.Producer<ProducerAppData>>();
   readonly #consumers = new Map<string, ms.Consumer>();
   readonly #pendingSources = new Set<MediaSource>();
+  /** Producers a consumer is being created for, so two reconciliations never consume one twice. */
+  readonly #consuming = new Set<string>();
+  readonly #lastKeyFrame = new WeakMap<ms.Consumer, number>();
+  readonly #layersAnnounced = new Map<string, SpatialLayer | null>();
+  #audioHeld = false;
+  #holding: Promise<void> = Promise.resolve();
   #closed = false;
 
   constructor(
@@ -65,6 +79,21 @@ export class Peer extends TypedEmitter<PeerEvents> {
 
   get consumers(): ms.Consumer[] {
     return [...this.#consumers.values()];
+  }
+
+  /** It has a receive transport, so it can consume. */
+  get canReceive(): boolean {
+    return [...this.#transports.values()].some((e) => e.direction === 'recv');
+  }
+
+  /** Whether the server holds this peer's microphone paused (muted by the chair). */
+  get audioHeld(): boolean {
+    return this.#audioHeld;
+  }
+
+  /** The consumer of a producer, or whether one is being created. */
+  consumes(producerId: string): boolean {
+    return this.#consuming.has(producerId) || this.consumers.some((c) => c.producerId === producerId);
   }
 
   /** One transport per direction: asking again replaces the old one (a client reconnecting its media). */
@@ -134,6 +163,8 @@ export class Peer extends TypedEmitter<PeerEvents> {
       producer = await entry.transport.produce<ProducerAppData>({
         kind: req.kind,
         rtpParameters: req.rtpParameters,
+        // A muted site's microphone is born paused: not one packet gets through.
+        paused: req.kind === 'audio' && this.#audioHeld,
         appData: { peerId: this.id, source: req.source },
       });
     } finally {
@@ -145,35 +176,74 @@ export class Peer extends TypedEmitter<PeerEvents> {
     }
     this.#producers.set(producer.id, producer);
     producer.on('transportclose', () => this.#producers.delete(producer.id));
+    producer.observer.once('close', () => this.#layersAnnounced.delete(producer.id));
     this.host.producerAdded(producer);
     return producer.id as ProducerId;
   }
 
   async pauseProducer(producerId: string): Promise<void> {
-    await this.#producer(producerId).pause();
+    const producer = this.#producer(producerId);
+    await producer.pause();
+    this.host.producerChanged(producer);
   }
 
+  /** A client may resume its own producer, except a microphone the server holds muted. */
   async resumeProducer(producerId: string): Promise<void> {
-    await this.#producer(producerId).resume();
+    const producer = this.#producer(producerId);
+    if (producer.kind === 'audio' && this.#audioHeld) throw new AppError('FORBIDDEN', 'Your microphone is muted by the chair');
+    await producer.resume();
+    this.host.producerChanged(producer);
   }
 
   closeProducer(producerId: string): void {
     const producer = this.#producer(producerId);
     this.#producers.delete(producerId);
     producer.close();
+    this.host.producerChanged(producer);
   }
 
-  /** Consumes another peer's producer, paused, when this peer can receive it. */
-  async consume(producer: ms.Producer<ProducerAppData>): Promise<void> {
+  /**
+   * Server-side mute: holding pauses the microphone and refuses the client's resume; letting go
+   * resumes it only when `resume` is set (the floor was granted), otherwise the site unmutes itself.
+   */
+  async holdAudio(held: boolean, options: { resume?: boolean } = {}): Promise<void> {
+    if (this.#closed) return;
+    // Set at once, so a resume request racing this one is already refused.
+    this.#audioHeld = held;
+    const step = async () => {
+      for (const p of this.producers) {
+        if (p.kind !== 'audio' || p.closed) continue;
+        // Unconditional: `paused` only changes once the worker answers, so it may be stale here.
+        if (held) await p.pause();
+        else if (options.resume) await p.resume();
+        else continue;
+        this.host.producerChanged(p);
+      }
+    };
+    // One after another, so the worker sees holds and releases in the order they were decided.
+    const run = this.#holding.then(step, step);
+    this.#holding = run.catch(() => {});
+    await run;
+  }
+
+  /** Consumes another peer's producer, paused, when this peer can receive it; video at `layer`. */
+  async consume(producer: ms.Producer<ProducerAppData>, layer: SpatialLayer | null = null): Promise<void> {
     const recv = [...this.#transports.values()].find((e) => e.direction === 'recv')?.transport;
-    if (this.#closed || !recv || producer.closed) return;
+    if (this.#closed || !recv || producer.closed || this.consumes(producer.id)) return;
     if (!this.host.router.canConsume({ producerId: producer.id, rtpCapabilities: this.rtpCapabilities })) return;
-    const consumer = await recv.consume({
-      producerId: producer.id,
-      rtpCapabilities: this.rtpCapabilities,
-      paused: true,
-      appData: { peerId: producer.appData.peerId, source: producer.appData.source },
-    });
+    this.#consuming.add(producer.id);
+    let consumer: ms.Consumer;
+    try {
+      consumer = await recv.consume({
+        producerId: producer.id,
+        rtpCapabilities: this.rtpCapabilities,
+        paused: true,
+        ...(layer === null ? {} : { preferredLayers: { spatialLayer: layer } }),
+        appData: { peerId: producer.appData.peerId, source: producer.appData.source },
+      });
+    } finally {
+      this.#consuming.delete(producer.id);
+    }
     if (this.#closed || recv.closed) {
       consumer.close();
       return;
@@ -196,6 +266,40 @@ export class Peer extends TypedEmitter<PeerEvents> {
       rtpParameters: consumer.rtpParameters,
       producerPaused: consumer.producerPaused,
     });
+  }
+
+  /** Closes a consumer the policy no longer wants; the client hears consumer-closed. */
+  closeConsumer(consumerId: string): void {
+    const consumer = this.#consumers.get(consumerId);
+    if (!consumer) return;
+    this.#consumers.delete(consumerId);
+    consumer.close();
+    this.emit('consumer-closed', consumerId as ConsumerId);
+  }
+
+  /** Moves a simulcast consumer to another spatial layer, with a (rate-limited) keyframe to switch at once. */
+  async setConsumerLayer(consumer: ms.Consumer, layer: SpatialLayer): Promise<void> {
+    if (consumer.closed || (consumer.type !== 'simulcast' && consumer.type !== 'svc')) return;
+    if (consumer.preferredLayers?.spatialLayer === layer) return;
+    await consumer.setPreferredLayers({ spatialLayer: layer });
+    this.requestKeyFrame(consumer);
+  }
+
+  /** At most one keyframe request per consumer per second: a burst of switches must not flood the sender. */
+  requestKeyFrame(consumer: ms.Consumer): void {
+    if (consumer.kind !== 'video' || consumer.closed || consumer.paused) return;
+    const now = performance.now();
+    if (now - (this.#lastKeyFrame.get(consumer) ?? -Infinity) < KEYFRAME_INTERVAL_MS) return;
+    this.#lastKeyFrame.set(consumer, now);
+    consumer.requestKeyFrame().catch(() => {});
+  }
+
+  /** Dynacast: tells this peer (once per change) the highest layer anyone consumes of its producer. */
+  announceLayers(producerId: string, layer: SpatialLayer | null): void {
+    if (this.#closed || !this.#producers.has(producerId)) return;
+    if (this.#layersAnnounced.has(producerId) && this.#layersAnnounced.get(producerId) === layer) return;
+    this.#layersAnnounced.set(producerId, layer);
+    this.emit('layers-needed', producerId as ProducerId, layer);
   }
 
   async resumeConsumer(consumerId: string): Promise<void> {

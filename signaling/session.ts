@@ -7,12 +7,16 @@ import type { Peer } from '../sfu/peer.js';
 import type { Room } from '../sfu/room.js';
 import type { Sfu } from '../sfu/sfu.js';
 import type { JoinClaims } from '../protocol/claims.js';
-import type { ClientToServerEvents, NewConsumer, ParticipantInfo, ServerToClientEvents } from '../protocol/events.js';
+import type { ClientToServerEvents, JoinResponse, NewConsumer, ParticipantInfo, ServerToClientEvents } from '../protocol/events.js';
 import type { MeetingId, ParticipantId, SubjectId } from '../protocol/ids.js';
 import * as msg from '../protocol/messages.js';
 import type { SignalingConfig } from './config.js';
+import type { Conference } from './conference/conference.js';
+import type { Conferences } from './conference/registry.js';
+import type { Member } from './conference/live-state.js';
+import { authorize } from './conference/permissions.js';
+import { registerControlRequests } from './conference/requests.js';
 import { TokenBucket } from './rate-limit.js';
-import type { Roster } from './roster.js';
 import { withAck, type Handler } from './with-ack.js';
 
 export type SocketData = { claims: JoinClaims };
@@ -21,7 +25,7 @@ export type MeetingServer = Server<ClientToServerEvents, ServerToClientEvents, R
 
 export interface SessionDeps {
   sfu: Sfu;
-  roster: Roster;
+  conferences: Conferences;
   config: SignalingConfig;
   log: Logger;
   /** Broadcasts to everyone in a meeting go through io.to(meetingId). */
@@ -40,6 +44,7 @@ export class Session {
   readonly #bucket: TokenBucket;
   #roomHeld: Promise<Room> | undefined;
   #peer: Peer | undefined;
+  #conference: Conference | undefined;
   #strikes = 0;
   #ended = false;
 
@@ -73,7 +78,7 @@ export class Session {
     });
     on('restart-ice', msg.RestartIceRequest, (req) => this.#joined().restartIce(req.transportId));
     on('produce', msg.ProduceRequest, async (req) => {
-      if (this.participant.role === 'observer') throw new AppError('FORBIDDEN', 'Observers receive only');
+      authorize(this.socket.data.claims, 'produce');
       return { producerId: await this.#joined().produce(req) };
     });
     on('pause-producer', msg.ProducerRequest, async (req) => {
@@ -94,30 +99,43 @@ export class Session {
       setImmediate(() => this.socket.disconnect(true));
       return null;
     });
+    registerControlRequests(on, { claims: this.socket.data.claims, joined: () => this.#inConference() });
   }
 
-  async #join(req: msg.JoinRequest) {
+  async #join(req: msg.JoinRequest): Promise<JoinResponse> {
     if (this.#peer) throw new AppError('ALREADY_JOINED', 'Already joined');
     const room = await this.#room();
     if (this.#ended) throw new AppError('MEETING_CLOSED', 'This connection has ended');
-    const others = this.deps.roster.list(this.meetingId);
+    const conference = this.deps.conferences.open(this.meetingId);
+    // Checked again: the meeting may have been locked, or this link removed, since the handshake.
+    conference.checkEntry(this.socket.data.claims);
+    const others = conference.participants();
     const peer = room.addPeer(this.participant.id, req.rtpCapabilities);
     this.#peer = peer;
     peer.on('consumer-created', (consumer) => this.#offerConsumer(peer, consumer));
     peer.on('consumer-closed', (consumerId) => this.socket.emit('consumer-closed', { consumerId }));
     peer.on('consumer-paused', (consumerId) => this.socket.emit('consumer-paused', { consumerId }));
     peer.on('consumer-resumed', (consumerId) => this.socket.emit('consumer-resumed', { consumerId }));
+    peer.on('layers-needed', (producerId, maxSpatialLayer) => this.socket.emit('layers-needed', { producerId, maxSpatialLayer }));
     peer.on('closed', () => {
       if (this.#ended) return;
       // The media side went away under us (worker died, meeting closed): tell the client and hang up.
       this.socket.emit('kicked', { code: 'MEETING_CLOSED', message: 'The meeting media has closed' });
       this.socket.disconnect(true);
     });
-    this.deps.roster.add(this.meetingId, this.participant);
+    const live = conference.join(this.socket, this.participant, this.socket.data.claims, peer, room);
+    this.#conference = conference;
     await this.socket.join(this.meetingId);
     this.socket.to(this.meetingId).emit('participant-joined', this.participant);
     this.deps.log.info('participant joined', { meetingId: this.meetingId, participant: this.participant.id, role: this.participant.role });
-    return { meetingId: this.meetingId, self: this.participant, participants: others };
+    return { meetingId: this.meetingId, self: this.participant, participants: others, ...live };
+  }
+
+  #inConference(): { conference: Conference; me: Member } {
+    this.#joined();
+    const me = this.#conference?.state.member(this.participant.id);
+    if (!this.#conference || !me) throw new AppError('NOT_JOINED', 'Join the meeting first');
+    return { conference: this.#conference, me };
   }
 
   /** Server-initiated consume: the consumer starts paused and is resumed once the client says it is ready. */
@@ -126,8 +144,9 @@ export class Session {
       .timeout(this.deps.config.consumerAckTimeoutMs)
       .emitWithAck('new-consumer', consumer)
       .then(async (result) => {
-        if (result.ok) await peer.resumeConsumer(consumer.consumerId);
-        else this.deps.log.warn('client refused a consumer', { participant: peer.id, error: result.error });
+        if (!result.ok) this.deps.log.warn('client refused a consumer', { participant: peer.id, error: result.error });
+        // The policy may have closed it meanwhile (a page turned, a turn ended): nothing to resume then.
+        else if (peer.consumers.some((c) => c.id === consumer.consumerId)) await peer.resumeConsumer(consumer.consumerId);
       })
       .catch((error: Error) => {
         if (!peer.closed) this.deps.log.warn('consumer not resumed', { participant: peer.id, error: error.message });
@@ -168,7 +187,8 @@ export class Session {
     const peer = this.#peer;
     if (peer) {
       peer.close();
-      this.deps.roster.remove(this.meetingId, this.participant.id);
+      this.#conference?.leave(this.participant.id);
+      this.deps.conferences.settle(this.meetingId);
       this.deps.io.to(this.meetingId).emit('participant-left', { participantId: this.participant.id });
       this.deps.log.info('participant left', { meetingId: this.meetingId, participant: this.participant.id });
     }

@@ -9,13 +9,16 @@ import type { ClientToServerEvents } from '../protocol/events.js';
 import type { JoinClaims } from '../protocol/claims.js';
 import type { MeetingId } from '../protocol/ids.js';
 import type { SignalingConfig } from './config.js';
-import { Roster } from './roster.js';
+import { Conferences } from './conference/registry.js';
+import type { Conference } from './conference/conference.js';
 import { Session, type MeetingServer, type MeetingSocket } from './session.js';
 
 export interface Signaling {
   readonly io: MeetingServer;
   /** Participants joined to a meeting on this node. */
   participantCount(meetingId: string): number;
+  /** The live state of a meeting on this node, if it has one. */
+  conference(meetingId: string): Conference | undefined;
   close(): Promise<void>;
 }
 
@@ -38,7 +41,7 @@ export function createSignaling({ httpServer, sfu, config, log, admit }: Signali
     pingInterval: 10_000,
     pingTimeout: 10_000,
   });
-  const roster = new Roster();
+  const conferences = new Conferences({ io, log });
   const verify = createJoinTokenVerifier(config.jwtSecret);
   const watched = new WeakSet<Room>();
 
@@ -47,6 +50,8 @@ export function createSignaling({ httpServer, sfu, config, log, admit }: Signali
     try {
       const claims = verify(socket.handshake.auth?.token);
       await admit?.(claims);
+      // A removed link, or a newcomer to a locked meeting, is refused before it connects.
+      conferences.get(claims.meetingId as MeetingId)?.checkEntry(claims);
       socket.data.claims = claims;
       next();
     } catch (error) {
@@ -64,7 +69,7 @@ export function createSignaling({ httpServer, sfu, config, log, admit }: Signali
   };
 
   io.on('connection', (socket: MeetingSocket) => {
-    new Session(socket, { sfu, roster, config, log, io, watchRoom });
+    new Session(socket, { sfu, conferences, config, log, io, watchRoom });
     // Unknown requests still get an answer, so a client never waits forever.
     socket.onAny((event: string, ...args: unknown[]) => {
       const ack = args.at(-1);
@@ -76,9 +81,11 @@ export function createSignaling({ httpServer, sfu, config, log, admit }: Signali
 
   return {
     io,
-    participantCount: (meetingId) => roster.count(meetingId as MeetingId),
+    participantCount: (meetingId) => conferences.count(meetingId as MeetingId),
+    conference: (meetingId) => conferences.get(meetingId as MeetingId),
     async close() {
       io.disconnectSockets(true);
+      conferences.close();
       // io.close() would also close the HTTP server, which belongs to its owner.
       io.engine.close();
     },

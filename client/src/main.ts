@@ -145,6 +145,14 @@ function run(socket: ClientSocket): void {
     if (media) tiles.get(media.participantId)?.clearTrack(media.kind);
   });
 
+  socket.on('layers-needed', ({ producerId, maxSpatialLayer }) => conference.applyLayersNeeded(producerId, maxSpatialLayer));
+
+  // The chair's mute, enforced on the server: the page follows it (the chair console comes later).
+  socket.on('muted', ({ muted, micOn }) => {
+    conference.followServerMute(muted, micOn);
+    if (muted || micOn) showMicState(muted);
+  });
+
   socket.on('consumer-paused', ({ consumerId }) => {
     const media = conference.remote(consumerId);
     if (media) tiles.get(media.participantId)?.setPaused(media.kind, true);
@@ -187,6 +195,7 @@ function run(socket: ClientSocket): void {
 async function start(socket: ClientSocket, conference: Conference): Promise<void> {
   i18n.bind(ui.status, 'joining');
   const joined = await conference.join();
+  conference.followServerMute(joined.muted, false);
   diagnostics.self = joined.self;
   showSelf(joined.meetingId, joined.self);
   for (const participant of joined.participants) {
@@ -212,6 +221,7 @@ async function start(socket: ClientSocket, conference: Conference): Promise<void
   }
   ui.selfVideo.srcObject = stream;
   await conference.publish(stream);
+  if (conference.micHeld) showMicState(true);
   ui.mic.disabled = !conference.hasProducer('mic');
   ui.camera.disabled = !conference.hasProducer('camera');
 }
@@ -222,6 +232,13 @@ async function onNewConsumer(conference: Conference, msg: NewConsumer): Promise<
   const tile = tiles.ensure(msg.participantId);
   tile.setTrack(msg.kind, media.consumer.track);
   if (msg.producerPaused) tile.setPaused(msg.kind, true);
+}
+
+/** The microphone as the server holds it: the local track follows, and so does the button. */
+function showMicState(muted: boolean): void {
+  ui.mic.setAttribute('aria-pressed', String(muted));
+  i18n.bind(ui.mic, muted ? 'unmute' : 'mute');
+  ui.selfTile.classList.toggle('no-audio', muted);
 }
 
 function showSelf(meetingId: string, self: ParticipantInfo): void {

@@ -40,12 +40,15 @@ export class Conference {
   /** Consumers being set up, and participants who left: media for either arriving late is dropped. */
   readonly #pending = new Set<ConsumerId>();
   readonly #departed = new Set<ParticipantId>();
+  /** Dynacast: the highest layer anyone watches, per producer (it may arrive before produce() returns). */
+  readonly #layersNeeded = new Map<string, number | null>();
   #send: Transport | null = null;
   #recv: Transport | null = null;
   /** The server may push consumers before our receive transport exists; they wait for it. */
   readonly #recvReady: Promise<Transport>;
   #resolveRecv!: (transport: Transport) => void;
   #closed = false;
+  #micHeld = false;
 
   constructor(options: ConferenceOptions) {
     this.#options = options;
@@ -96,8 +99,40 @@ export class Conference {
       await request(this.#socket, 'pause-producer', { producerId });
     } else {
       producer.resume();
-      await request(this.#socket, 'resume-producer', { producerId });
+      try {
+        await request(this.#socket, 'resume-producer', { producerId });
+      } catch (error) {
+        // Refused (muted by the chair): stay quiet locally as well.
+        producer.pause();
+        throw error;
+      }
     }
+  }
+
+  /** Whether the server holds our microphone muted (everyone but the chair joins muted). */
+  get micHeld(): boolean {
+    return this.#micHeld;
+  }
+
+  /**
+   * Follows the server's mute without asking it (it already paused or resumed its side): held, the
+   * microphone goes quiet here too; `micOn` (the floor was granted), it comes back on.
+   */
+  followServerMute(held: boolean, micOn: boolean): void {
+    this.#micHeld = held;
+    const mic = this.#producers.get('mic');
+    if (held) mic?.pause();
+    else if (micOn) mic?.resume();
+  }
+
+  /**
+   * Dynacast: sends only the simulcast layers somebody consumes. Nobody watching keeps the lowest
+   * layer on, so a chair turning its grid page sees this site at once.
+   */
+  applyLayersNeeded(producerId: string, maxSpatialLayer: number | null): void {
+    this.#layersNeeded.set(producerId, maxSpatialLayer);
+    const producer = [...this.#producers.values()].find((p) => p.id === producerId);
+    if (producer?.kind === 'video' && !producer.closed) producer.setMaxSpatialLayer(maxSpatialLayer ?? 0).catch(() => {});
   }
 
   /** The new consumer, or null if it was closed while being set up. */
@@ -189,6 +224,9 @@ export class Conference {
     if (!this.#send) throw new Error('no send transport');
     const producer = await this.#send.produce({ ...options, appData: { source } });
     this.#producers.set(source, producer);
+    // Muted while it was being produced: the server created it paused; match it here.
+    if (source === 'mic' && this.#micHeld) producer.pause();
+    if (this.#layersNeeded.has(producer.id)) this.applyLayersNeeded(producer.id, this.#layersNeeded.get(producer.id) ?? null);
   }
 
   async #restartIce(transport: Transport, transportId: TransportId): Promise<void> {

@@ -5,7 +5,7 @@
 import t from 'tap';
 import { assertClientBuilt, launchChromium, openJoinPage, remoteTileStats, settledState } from '../helpers/browser.js';
 import { startServer } from '../helpers/server.js';
-import { connectSocket, connected, disconnected, rawRequest, FAKE_DTLS } from '../helpers/socket-client.js';
+import { connectSocket, connected, disconnected, joinAs, ok, rawRequest, FAKE_DTLS } from '../helpers/socket-client.js';
 import { waitFor } from '../helpers/wait.js';
 
 assertClientBuilt();
@@ -26,6 +26,11 @@ const pages = await Promise.all(
   }),
 );
 t.teardown(() => Promise.all(pages.map((p) => p.context.close())));
+
+// Sites join muted: a secretary (a Node client) gives the site the floor, so its audio reaches the chair.
+const secretary = await joinAs(t, server, { sub: 'secretary', meetingId, role: 'secretary', name: 'Thư ký' });
+const siteId = await pages[1]!.page.evaluate(() => window.diemcau.self?.id ?? '');
+await ok(secretary.socket, 'grant-floor', { participantId: siteId });
 
 /** Decoded frames and received audio packets, summed over a page's remote tiles. */
 async function received(page: (typeof pages)[number]['page']) {
@@ -84,7 +89,7 @@ t.test('garbage, unknown ids, an oversized message and a flood from one socket',
 t.test('the browsers media keeps flowing, and nobody else was affected', async (t) => {
   await mediaFlowsPast(beforeAttack, 'after the attack');
   t.pass('both pages still decode new frames and receive new audio packets');
-  t.equal(server.signaling.participantCount(meetingId), 2, 'the attacker never joined; both sites are still in');
+  t.equal(server.signaling.participantCount(meetingId), 3, 'the attacker never joined; both pages and the secretary are still in');
   for (const p of pages) {
     t.equal(await p.page.evaluate(() => window.diemcau.state), 'joined', `${p.name} is still joined`);
   }
