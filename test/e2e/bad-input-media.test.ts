@@ -48,7 +48,9 @@ async function mediaFlowsPast(before: { frames: number; audio: number }[], what:
       waitFor(
         async () => {
           const now = await received(p.page);
-          return now.frames > before[i]!.frames && now.audio > before[i]!.audio ? now : undefined;
+          if (now.frames > before[i]!.frames && now.audio > before[i]!.audio) return now;
+          // Thrown, so a time-out says which counter stood still.
+          throw new Error(`frames ${now.frames} (before ${before[i]!.frames}), audio packets ${now.audio} (before ${before[i]!.audio})`);
         },
         { timeout: 15_000, interval: 200, what: `${p.name}: media ${what}` },
       ),
