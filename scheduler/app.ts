@@ -17,6 +17,7 @@ import { peopleRoutes } from './routes/people.js';
 import { meetingRoutes } from './routes/meetings.js';
 import { invitationRoutes } from './routes/invitations.js';
 import { feedRoutes } from './routes/feeds.js';
+import { attendanceRoutes } from './routes/attendance.js';
 
 export interface SchedulerOptions {
   clientDir: string;
@@ -79,7 +80,7 @@ export async function buildScheduler(options: SchedulerOptions): Promise<Fastify
     const api = options.api;
     await app.register(async (scope) => {
       await scope.register(authPlugin, { secret: api.jwtSecret, store: api.store, sessionHours: api.config.sessionHours });
-      for (const routes of [authRoutes, unitRoutes, hallRoutes, peopleRoutes, meetingRoutes, invitationRoutes, feedRoutes]) {
+      for (const routes of [authRoutes, unitRoutes, hallRoutes, peopleRoutes, meetingRoutes, invitationRoutes, feedRoutes, attendanceRoutes]) {
         await scope.register(routes, api);
       }
     });
