@@ -1,6 +1,6 @@
 /** What the server tells clients about a live meeting: its control state and its messages. */
 import type { Role } from './claims.js';
-import type { ParticipantId, SubjectId } from './ids.js';
+import type { HallId, ParticipantId, SubjectId, UnitId } from './ids.js';
 import type { MessageAudience } from './messages.js';
 
 /** A request for the floor, in queue order. Times are epoch milliseconds. */
@@ -30,6 +30,31 @@ export interface RemovedInfo {
 }
 
 /**
+ * Where a meeting is in its lifecycle on the live side. `waiting`: a scheduled meeting the chair has
+ * not opened yet (sites wait in the waiting room, without media); `live`; `ended`: the chair ended it.
+ */
+export type MeetingPhase = 'waiting' | 'live' | 'ended';
+
+/** What a participant in the waiting room is shown: the meeting's title and start (ISO 8601 instant). */
+export interface WaitingInfo {
+  title: string;
+  startsAt: string;
+  endsAt?: string;
+}
+
+/** A guest (a join link that is no invitation of the meeting) waiting in the lobby for the chair or secretary. */
+export interface LobbyGuest {
+  participantId: ParticipantId;
+  subjectId: SubjectId;
+  name: string;
+  role: Role;
+  hallId?: HallId;
+  unitId?: UnitId;
+  /** Epoch milliseconds. */
+  since: number;
+}
+
+/**
  * The live state of a meeting, sent whole on join and whenever it changes (control actions are
  * human-paced, and it stays a few kB with 240 sites: lists name only who is special).
  */
@@ -46,8 +71,12 @@ export interface ConferenceState {
   speakers: ParticipantId[];
   freeDiscussion: boolean;
   locked: boolean;
+  /** waiting (not opened yet), live, ended. */
+  phase: MeetingPhase;
   /** For the chair and secretary only. */
   removed?: RemovedInfo[];
+  /** For the chair and secretary only: guests waiting to be admitted, in arrival order. */
+  lobby?: LobbyGuest[];
 }
 
 export interface ChatMessage {
@@ -66,4 +95,97 @@ export interface GridPage {
   pageSize: number;
   total: number;
   participantIds: ParticipantId[];
+}
+
+// Roll call (điểm danh): the chair and secretary's view of every expected site.
+
+/**
+ * A site's state, from worst to best: not connected; connected (in the meeting, the waiting room,
+ * or neither audio nor video live); audio live; video live; presence confirmed by its operator.
+ */
+export const ROLL_CALL_STATES = ['absent', 'connected', 'audio', 'video', 'confirmed'] as const;
+export type RollCallState = (typeof ROLL_CALL_STATES)[number];
+
+/** A unit on a site's path, root first. */
+export interface UnitRef {
+  id: UnitId;
+  name: string;
+}
+
+/** A site's link, as the server sees what it sends; null fields: not measured (yet). */
+export interface LinkQuality {
+  /** What the site sends to the server, kbit/s. */
+  sendKbps: number | null;
+  /** Packet loss of its streams as the server receives them, percent (the worst stream). */
+  lossPercent: number | null;
+  /** Round-trip time, milliseconds. */
+  rttMs: number | null;
+  /** mediasoup's producer score, 0 (bad) to 10 (good): the worst of its producers. */
+  score: number | null;
+  /** When it was measured, epoch milliseconds. */
+  at: number;
+}
+
+export interface RollCallEntry {
+  /** Stable key: the invitation id, or `participant:<participantId>` for someone not on the list. */
+  key: string;
+  kind: 'hall' | 'person';
+  subjectId: SubjectId;
+  name: string;
+  role: Role;
+  /** On the meeting's invitation list; false for guests and ad-hoc participants. */
+  expected: boolean;
+  /** Came in through the lobby. */
+  guest: boolean;
+  unitId: UnitId | null;
+  /** Root first, down to `unitId`; empty when unknown (ad-hoc meetings). */
+  unitPath: UnitRef[];
+  /** The group it is counted in: the child of the meeting's unit on its path (a district), or its top unit. */
+  groupId: UnitId | null;
+  state: RollCallState;
+  /** Its sessions now connected (a hall may have reconnected). */
+  participantIds: ParticipantId[];
+  /** In the waiting room (the meeting has not been opened). */
+  waiting: boolean;
+  audio: boolean;
+  video: boolean;
+  /** Epoch milliseconds of its operator's confirmation since the roll was last called (or ever, if never called). */
+  confirmedAt: number | null;
+  /** People in the hall, as its operator entered it. */
+  headcount: number | null;
+  quality: LinkQuality | null;
+}
+
+export interface RollCallTotals {
+  /** Entries on the invitation list. */
+  expected: number;
+  /** Entries (expected or not) with someone connected. */
+  connected: number;
+  /** Expected entries with someone connected: "212/226 sites connected" is expectedConnected/expected. */
+  expectedConnected: number;
+  audio: number;
+  video: number;
+  confirmed: number;
+  /** Sum of the headcounts entered. */
+  headcount: number;
+}
+
+export interface RollCallGroup {
+  /** The group's unit; null for entries with no known unit. */
+  unit: UnitRef | null;
+  totals: RollCallTotals;
+}
+
+export interface RollCall {
+  /** Epoch milliseconds of this view. */
+  at: number;
+  phase: MeetingPhase;
+  /** When the roll was last called (call-roll), epoch milliseconds; null if never. */
+  calledAt: number | null;
+  /** The meeting's own unit, the root of the grouping (null for ad-hoc meetings). */
+  unit: UnitRef | null;
+  /** Expected entries in invitation order (halls, then people), then the others in arrival order. */
+  entries: RollCallEntry[];
+  groups: RollCallGroup[];
+  totals: RollCallTotals;
 }

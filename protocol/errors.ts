@@ -16,6 +16,10 @@ export const ErrorCodes = {
   MEETING_LOCKED: 423,
   RATE_LIMITED: 429,
   MEETING_CLOSED: 410,
+  /** In the waiting room: the chair has not opened the meeting yet (no media until meeting-opened). */
+  MEETING_NOT_OPEN: 425,
+  /** A guest in the lobby: no media until the chair or secretary admits it. */
+  NOT_ADMITTED: 403,
   TIMEOUT: 504,
   INTERNAL: 500,
 } as const;

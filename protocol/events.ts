@@ -1,11 +1,14 @@
 /** The Socket.IO event maps: what each side may send, with payloads and acks. */
 import type { types as ms } from 'mediasoup';
 import type { Role } from './claims.js';
-import type { ChatMessage, ConferenceState, FloorChangeReason, FloorTurn, GridPage } from './conference.js';
+import type { ChatMessage, ConferenceState, FloorChangeReason, FloorTurn, GridPage, RollCall, WaitingInfo } from './conference.js';
 import type { ErrorBody } from './errors.js';
 import type { ConsumerId, MeetingId, ParticipantId, ProducerId, SubjectId, TransportId } from './ids.js';
 import type {
   AdmitRequest,
+  ConfirmPresenceRequest,
+  HeadcountRequest,
+  RollCallRequest,
   FloorRequestPayload,
   FreeDiscussionRequest,
   GrantFloorRequest,
@@ -36,16 +39,34 @@ export interface ParticipantInfo {
   role: Role;
 }
 
-export interface JoinResponse {
-  meetingId: MeetingId;
-  self: ParticipantInfo;
+/** What a participant gets on entering the meeting proper: in the join response, or on meeting-opened / guest-admitted. */
+export interface EnteredMeeting {
   participants: ParticipantInfo[];
   /** The meeting's live state as this participant may see it. */
   conference: ConferenceState;
   /** Whether the server holds this participant's microphone muted (everyone but the chair joins muted). */
-  muted: boolean;  /** The chair and secretary's first grid page (9 tiles); set-grid-page turns it. */
+  muted: boolean;
+  /** The chair and secretary's first grid page (9 tiles); set-grid-page turns it. */
   grid?: GridPage;
 }
+
+/**
+ * The join ack. Normally the participant is in: create transports and produce. With `waiting`
+ * (a scheduled meeting the chair has not opened) or `lobby` (a guest link), it is not: media
+ * requests are refused (MEETING_NOT_OPEN, NOT_ADMITTED), `participants` is empty, and it waits for
+ * `meeting-opened` or `guest-admitted`, which carry what it then gets (EnteredMeeting).
+ */
+export interface JoinResponse extends EnteredMeeting {
+  meetingId: MeetingId;
+  self: ParticipantInfo;
+  /** In the waiting room: the meeting's title and start. */
+  waiting?: WaitingInfo;
+  /** A guest in the lobby, waiting for the chair or secretary to admit it. */
+  lobby?: true;
+}
+
+/** What a guest learns when admitted: in at once (EnteredMeeting), or into the waiting room if the meeting is not open yet. */
+export type GuestAdmitted = ({ waiting?: undefined } & EnteredMeeting) | { waiting: WaitingInfo };
 
 export interface TransportInfo {
   id: TransportId;
@@ -93,6 +114,20 @@ export interface ClientToServerEvents {
   admit: (req: AdmitRequest, ack: Ack<{ admitted: number }>) => void;
   'set-grid-page': (req: GridPageRequest, ack: Ack<GridPage>) => void;
   'send-message': (req: SendMessageRequest, ack: Ack<ChatMessage>) => void;
+
+  // Lifecycle (chair): opening lets the waiting room in; ending tells everyone and disconnects them.
+  'open-meeting': (req: Empty, ack: Ack<null>) => void;
+  'end-meeting': (req: Empty, ack: Ack<null>) => void;
+  // Roll call: chair and secretary read it (and keep getting `roll-call` while watching) and call it;
+  // each site or official confirms for itself and enters its headcount.
+  'get-roll-call': (req: RollCallRequest, ack: Ack<RollCall>) => void;
+  'call-roll': (req: Empty, ack: Ack<{ calledAt: number }>) => void;
+  'confirm-presence': (req: ConfirmPresenceRequest, ack: Ack<null>) => void;
+  'set-headcount': (req: HeadcountRequest, ack: Ack<null>) => void;
+  // Lobby: chair and secretary let guests in or turn them away.
+  'admit-guest': (req: ParticipantRequest, ack: Ack<null>) => void;
+  'refuse-guest': (req: ParticipantRequest, ack: Ack<null>) => void;
+  'admit-all-guests': (req: Empty, ack: Ack<{ admitted: number }>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -125,6 +160,19 @@ export interface ServerToClientEvents {
    * when nobody does; encodings above it can be switched off.
    */
   'layers-needed': (msg: { producerId: ProducerId; maxSpatialLayer: number | null }) => void;
+
+  /** To each participant in the waiting room when the chair opens the meeting: it is in now (create transports). */
+  'meeting-opened': (msg: EnteredMeeting) => void;
+  /** To everyone when the chair ends the meeting; the server disconnects them right after. */
+  'meeting-ended': (msg: { at: number }) => void;
+  /** To a chair or secretary watching the roll call (get-roll-call), at most once a second as it changes. */
+  'roll-call': (view: RollCall) => void;
+  /** To everyone: the chair called the roll; sites confirm with confirm-presence. */
+  'roll-call-started': (msg: { calledAt: number }) => void;
+  /** To a guest in the lobby: admitted (in, or into the waiting room). */
+  'guest-admitted': (msg: GuestAdmitted) => void;
+  /** To a guest in the lobby: refused; the server disconnects it right after. */
+  'guest-refused': (msg: ErrorBody) => void;
 }
 
 /** Names of the requests, for tables that cover them all (rate limits, tests). */

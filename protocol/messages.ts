@@ -171,3 +171,24 @@ export const GridPageRequest = Type.Object(
   { additionalProperties: false },
 );
 export type GridPageRequest = Static<typeof GridPageRequest>;
+
+// Lifecycle, roll call and lobby.
+
+/** A site's headcount: people in the hall. */
+export const HEADCOUNT = { min: 0, max: 10000 } as const;
+const Headcount = Type.Integer({ minimum: HEADCOUNT.min, maximum: HEADCOUNT.max });
+
+export const RollCallRequest = Type.Object(
+  {
+    /** Keep pushing `roll-call` to this console as it changes (default true); false stops it. */
+    watch: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type RollCallRequest = Static<typeof RollCallRequest>;
+
+export const ConfirmPresenceRequest = Type.Object({ headcount: Type.Optional(Headcount) }, { additionalProperties: false });
+export type ConfirmPresenceRequest = Static<typeof ConfirmPresenceRequest>;
+
+export const HeadcountRequest = Type.Object({ headcount: Headcount }, { additionalProperties: false });
+export type HeadcountRequest = Static<typeof HeadcountRequest>;

@@ -5,7 +5,7 @@
  */
 import { AppError, notFound } from '../../lib/errors.js';
 import type { JoinClaims } from '../../protocol/claims.js';
-import type { ConferenceState, GridPage } from '../../protocol/conference.js';
+import type { ConferenceState, GridPage, LobbyGuest, MeetingPhase } from '../../protocol/conference.js';
 import type { ParticipantInfo } from '../../protocol/events.js';
 import type { ParticipantId } from '../../protocol/ids.js';
 import type { ConferenceInputs } from '../../sfu/policy.js';
@@ -33,6 +33,10 @@ export class LiveState {
   readonly #speakers = new Set<ParticipantId>();
   #spotlight: ParticipantId | null = null;
   #freeDiscussion = false;
+  /** Where the meeting is in its lifecycle; an ad-hoc meeting is live at once. */
+  phase: MeetingPhase = 'live';
+  /** Guests waiting in the lobby (the conference keeps their connections). */
+  lobby: LobbyGuest[] = [];
 
   get size(): number {
     return this.#members.size;
@@ -172,7 +176,8 @@ export class LiveState {
       speakers: [...this.#speakers],
       freeDiscussion: this.#freeDiscussion,
       locked: this.admission.locked,
-      ...(control ? { removed: this.admission.removed() } : {}),
+      phase: this.phase,
+      ...(control ? { removed: this.admission.removed(), lobby: [...this.lobby] } : {}),
     };
   }
 
