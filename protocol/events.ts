@@ -91,7 +91,8 @@ export interface ClientToServerEvents {
   'create-transport': (req: CreateTransportRequest, ack: Ack<TransportInfo>) => void;
   'connect-transport': (req: ConnectTransportRequest, ack: Ack<null>) => void;
   'restart-ice': (req: RestartIceRequest, ack: Ack<ms.IceParameters>) => void;
-  produce: (req: ProduceRequest, ack: Ack<{ producerId: ProducerId }>) => void;
+  /** `paused`: how the server created it (a microphone held by the chair starts paused); the client matches it. */
+  produce: (req: ProduceRequest, ack: Ack<{ producerId: ProducerId; paused: boolean }>) => void;
   'pause-producer': (req: ProducerRequest, ack: Ack<null>) => void;
   'resume-producer': (req: ProducerRequest, ack: Ack<null>) => void;
   'close-producer': (req: ProducerRequest, ack: Ack<null>) => void;

@@ -79,7 +79,9 @@ export class Session {
     on('restart-ice', msg.RestartIceRequest, (req) => this.#joined().restartIce(req.transportId));
     on('produce', msg.ProduceRequest, async (req) => {
       authorize(this.socket.data.claims, 'produce');
-      return { producerId: await this.#joined().produce(req) };
+      const peer = this.#joined();
+      const producerId = await peer.produce(req);
+      return { producerId, paused: peer.producers.find((p) => p.id === producerId)?.paused ?? false };
     });
     on('pause-producer', msg.ProducerRequest, async (req) => {
       await this.#joined().pauseProducer(req.producerId);

@@ -110,6 +110,8 @@ export class Conference {
   }
 
   /** Whether the server holds our microphone muted (everyone but the chair joins muted). */
+  readonly #createdPaused = new Map<string, boolean>();
+
   get micHeld(): boolean {
     return this.#micHeld;
   }
@@ -209,7 +211,10 @@ export class Conference {
       transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
         const source = appData['source'] as OwnSource;
         request(this.#socket, 'produce', { transportId, kind, source, rtpParameters: rtpParameters as ServerTypes<'produce'>['rtpParameters'] })
-          .then(({ producerId }) => callback({ id: producerId }))
+          .then(({ producerId, paused }) => {
+            this.#createdPaused.set(producerId, paused);
+            callback({ id: producerId });
+          })
           .catch(errback);
       });
     }
@@ -224,8 +229,11 @@ export class Conference {
     if (!this.#send) throw new Error('no send transport');
     const producer = await this.#send.produce({ ...options, appData: { source } });
     this.#producers.set(source, producer);
-    // Muted while it was being produced: the server created it paused; match it here.
-    if (source === 'mic' && this.#micHeld) producer.pause();
+    // Match how the server created it: paused when the chair holds the microphone. Not what this
+    // side believed when it started, which a floor grant during the request may have changed.
+    const paused = this.#createdPaused.get(producer.id);
+    this.#createdPaused.delete(producer.id);
+    if (source === 'mic' && (paused ?? this.#micHeld)) producer.pause();
     if (this.#layersNeeded.has(producer.id)) this.applyLayersNeeded(producer.id, this.#layersNeeded.get(producer.id) ?? null);
   }
 
