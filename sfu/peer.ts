@@ -5,6 +5,7 @@ import type { ConsumerId, ParticipantId, ProducerId, TransportId } from '../prot
 import type { MediaSource } from '../protocol/messages.js';
 import type { NewConsumer, TransportInfo } from '../protocol/events.js';
 import type { SpatialLayer } from './policy.js';
+import { LinkGuard, type LinkMode } from './link-guard.js';
 
 export type Direction = 'send' | 'recv';
 
@@ -35,6 +36,8 @@ type PeerEvents = {
   'consumer-resumed': [ConsumerId];
   /** Dynacast: the highest spatial layer anyone consumes of this peer's video producer (null: nobody). */
   'layers-needed': [ProducerId, SpatialLayer | null];
+  /** The receive link got too weak for any video (audio only), or recovered (full). */
+  'link-mode': [LinkMode];
   closed: [];
 };
 
@@ -58,6 +61,9 @@ export class Peer extends TypedEmitter<PeerEvents> {
   readonly #lastKeyFrame = new WeakMap<ms.Consumer, number>();
   readonly #layersAnnounced = new Map<string, SpatialLayer | null>();
   #audioHeld = false;
+  /** Video consumers this peer's weak link paused; resumed when it recovers. */
+  readonly #linkPaused = new Set<ms.Consumer>();
+  readonly #link = new LinkGuard();
   #holding: Promise<void> = Promise.resolve();
   #closed = false;
 
@@ -67,6 +73,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
     private readonly host: PeerHost,
   ) {
     super();
+    this.#link.on('changed', (mode) => this.#applyLinkMode(mode));
   }
 
   get closed(): boolean {
@@ -119,7 +126,14 @@ export class Peer extends TypedEmitter<PeerEvents> {
     }
     this.#transports.set(transport.id, { transport, direction, connected: false });
     transport.on('routerclose', () => this.#transports.delete(transport.id));
-    if (direction === 'recv') this.host.receiverReady(this);
+    if (direction === 'recv') {
+      // Bandwidth estimates of what this peer receives, for the weak-link guard.
+      transport.on('trace', (trace) => {
+        if (trace.type === 'bwe') this.linkEstimate((trace.info as { availableBitrate?: number }).availableBitrate ?? 0);
+      });
+      await transport.enableTraceEvent(['bwe']).catch(() => {});
+      this.host.receiverReady(this);
+    }
     return {
       id: transport.id as TransportId,
       iceParameters: transport.iceParameters,
@@ -305,7 +319,40 @@ export class Peer extends TypedEmitter<PeerEvents> {
   async resumeConsumer(consumerId: string): Promise<void> {
     const consumer = this.#consumers.get(consumerId);
     if (!consumer) throw notFound(`No consumer ${consumerId}`);
+    // On a link too weak for video, a new video consumer waits for the link to recover.
+    if (consumer.kind === 'video' && this.#link.mode === 'audio-only') {
+      this.#linkPaused.add(consumer);
+      return;
+    }
     await consumer.resume();
+  }
+
+  /** What the receive link gets now: all its video, or audio only. */
+  get linkMode(): LinkMode {
+    return this.#link.mode;
+  }
+
+  /** A bandwidth estimate (bits/s) of this peer's receive link; from the transport's bwe trace. */
+  linkEstimate(availableBitrate: number, now?: number): void {
+    if (!this.#closed) this.#link.sample(availableBitrate, now);
+  }
+
+  #applyLinkMode(mode: LinkMode): void {
+    if (this.#closed) return;
+    if (mode === 'audio-only') {
+      for (const consumer of this.#consumers.values()) {
+        if (consumer.kind !== 'video' || consumer.paused || consumer.closed) continue;
+        this.#linkPaused.add(consumer);
+        consumer.pause().catch(() => {});
+      }
+    } else {
+      for (const consumer of this.#linkPaused) {
+        if (consumer.closed) continue;
+        consumer.resume().then(() => this.requestKeyFrame(consumer), () => {});
+      }
+      this.#linkPaused.clear();
+    }
+    this.emit('link-mode', mode);
   }
 
   async stats(): Promise<{ transports: ms.WebRtcTransportStat[][]; consumers: number; producers: number }> {

@@ -225,3 +225,41 @@ t.test('two produce requests for one source at once: one wins, one gets CONFLICT
   t.match(results.find((r) => r.status === 'rejected'), { reason: { code: 'CONFLICT' } });
   t.equal(a.producers.length, 1);
 });
+
+t.test('a receive link too weak for any video gets audio only, and its video back when it recovers', async (t) => {
+  const room = await openRoom(t, 'room-weak-link');
+  const a = room.addPeer(A, room.rtpCapabilities);
+  const b = room.addPeer(B, room.rtpCapabilities);
+  const offeredToB = offers(b);
+  const modes: string[] = [];
+  b.on('link-mode', (mode) => modes.push(mode));
+  await b.createTransport('recv');
+  const send = await a.createTransport('send');
+  await produceMicAndCamera(room, a, send.id);
+  await waitFor(() => offeredToB.length === 2, { what: 'two consumers at B' });
+  for (const offer of offeredToB) await b.resumeConsumer(offer.consumerId);
+  const video = () => b.consumers.find((c) => c.kind === 'video')!;
+  const audio = () => b.consumers.find((c) => c.kind === 'audio')!;
+  t.notOk(video().paused);
+
+  // Estimates as the bwe trace would give them, one a second: 60 kbit/s for 5 s.
+  for (let s = 0; s < 5; s++) b.linkEstimate(60_000, s * 1000);
+  t.same(modes, ['audio-only']);
+  t.equal(b.linkMode, 'audio-only');
+  await waitFor(() => video().paused, { what: 'the video consumer paused in the worker' });
+  t.notOk(audio().paused, 'audio keeps flowing');
+
+  // A producer arriving meanwhile: its video waits too, even after the client acks it.
+  const c = room.addPeer(C, room.rtpCapabilities);
+  const sendC = await c.createTransport('send');
+  await c.produce({ transportId: sendC.id, kind: 'video', source: 'camera', rtpParameters: vp8SimulcastParameters(room.rtpCapabilities, 3000) });
+  await waitFor(() => offeredToB.length === 3, { what: "C's camera offered to B" });
+  const late = offeredToB[2]!;
+  await b.resumeConsumer(late.consumerId);
+  t.ok(b.consumers.find((x) => x.id === late.consumerId)?.paused, 'a new video consumer stays paused on audio only');
+
+  for (let s = 5; s < 14; s++) b.linkEstimate(800_000, s * 1000);
+  t.same(modes, ['audio-only', 'full']);
+  await waitFor(() => b.consumers.filter((x) => x.kind === 'video').every((x) => !x.paused), { what: 'every video consumer resumed' });
+  t.pass('video is back on both consumers');
+});
