@@ -10,6 +10,7 @@ import { createSfu, type Sfu } from './sfu/sfu.js';
 import { createSignaling, type Signaling } from './signaling/signaling.js';
 import { bootstrap } from './scheduler/bootstrap.js';
 import { createJoinAdmission } from './scheduler/join-admission.js';
+import { createLiveStore } from './store/live.js';
 import { startLocalRedis, type LocalRedis } from './store/local-redis.js';
 import { connectRedis, type RedisClient } from './store/redis.js';
 import { createStore, type Store } from './store/store.js';
@@ -61,7 +62,14 @@ export async function createServer(config: Config): Promise<DiemcauServer> {
         liveWorkers: media.pool.slots.filter((s) => !s.worker.closed).length,
       }),
     });
-    signaling = createSignaling({ httpServer: app.server, sfu, config: config.signaling, log, admit: createJoinAdmission(store) });
+    signaling = createSignaling({
+      httpServer: app.server,
+      sfu,
+      config: config.signaling,
+      log,
+      admit: createJoinAdmission(store),
+      live: createLiveStore(store),
+    });
     await app.listen({ host: config.host, port: config.port });
     const { port } = app.server.address() as AddressInfo;
     url = config.publicUrl ?? `${config.tls ? 'https' : 'http'}://localhost:${port}`;

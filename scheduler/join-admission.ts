@@ -1,5 +1,6 @@
 import { AppError } from '../lib/errors.js';
 import type { JoinClaims } from '../protocol/claims.js';
+import type { AdmissionVerdict } from '../signaling/live-store.js';
 import type { Store } from '../store/store.js';
 import { joinWindow } from './join-links.js';
 import { formatLocal } from './recurrence.js';
@@ -15,18 +16,25 @@ const refuse = (code: 'MEETING_CLOSED' | 'FORBIDDEN' | 'TOKEN_NOT_YET_VALID', re
  * audience and time checks. A token for a meeting the scheduler holds must match it as it is
  * now: not cancelled or ended, an invitation of it (jti) that was not withdrawn, with the role
  * it still has, inside the meeting's current window (a link of an earlier version of a moved
- * meeting carries the old window). Tokens for meeting ids the scheduler does not hold — ad-hoc
- * meetings signed with `npm run token` — are let through: their signature is their authority.
+ * meeting carries the old window). A token whose jti names no invitation of the meeting is a guest
+ * link (signed with the server's secret, e.g. by `npm run token`): let through as a guest, to wait
+ * in the lobby until the chair or secretary admits it, unless the meeting is over. Tokens for
+ * meeting ids the scheduler does not hold — ad-hoc meetings — are let through: their signature is
+ * their authority.
  */
-export function createJoinAdmission(store: Store, now: () => number = Date.now): (claims: JoinClaims) => Promise<void> {
+export function createJoinAdmission(store: Store, now: () => number = Date.now): (claims: JoinClaims) => Promise<AdmissionVerdict> {
   return async (claims) => {
     const meeting = await store.meetings.getMeeting(claims.meetingId);
-    if (!meeting) return;
+    if (!meeting) return { guest: false };
     if (meeting.status === 'cancelled') throw refuse('MEETING_CLOSED', 'cancelled', 'This meeting was cancelled');
     if (meeting.status === 'ended') throw refuse('MEETING_CLOSED', 'ended', 'This meeting has ended');
     const invitation = claims.jti ? await store.meetings.getInvitation(meeting.id, claims.jti) : undefined;
-    const subject = invitation?.kind === 'hall' ? invitation.hallId : invitation?.personId;
-    if (!invitation || subject !== claims.sub) throw refuse('FORBIDDEN', 'outdated', 'This link is not an invitation to this meeting');
+    if (!invitation) {
+      if (now() >= joinWindow(meeting).expiresAt * 1000) throw refuse('MEETING_CLOSED', 'ended', 'This meeting has ended');
+      return { guest: true };
+    }
+    const subject = invitation.kind === 'hall' ? invitation.hallId : invitation.personId;
+    if (subject !== claims.sub) throw refuse('FORBIDDEN', 'outdated', 'This link is not an invitation to this meeting');
     if (invitation.removed) throw refuse('FORBIDDEN', 'removed', 'This invitation was withdrawn: you are no longer invited to this meeting');
     if (invitation.role !== claims.role) throw refuse('FORBIDDEN', 'outdated', 'This join link is out of date: open the link of your latest invitation');
     const { notBefore, expiresAt } = joinWindow(meeting);
@@ -34,5 +42,6 @@ export function createJoinAdmission(store: Store, now: () => number = Date.now):
     if (at >= expiresAt * 1000) throw refuse('MEETING_CLOSED', 'ended', 'This meeting has ended');
     if (at < notBefore * 1000)
       throw refuse('TOKEN_NOT_YET_VALID', 'moved', `The meeting was moved: it opens at ${formatLocal(notBefore * 1000)} (Vietnam time)`);
+    return { guest: false, invitationId: invitation.id };
   };
 }

@@ -11,6 +11,7 @@ import type { ClientToServerEvents, JoinResponse, NewConsumer, ParticipantInfo, 
 import type { MeetingId, ParticipantId, SubjectId } from '../protocol/ids.js';
 import * as msg from '../protocol/messages.js';
 import type { SignalingConfig } from './config.js';
+import type { AdmissionVerdict } from './live-store.js';
 import type { Conference } from './conference/conference.js';
 import type { Conferences } from './conference/registry.js';
 import type { Member } from './conference/live-state.js';
@@ -19,7 +20,7 @@ import { registerControlRequests } from './conference/requests.js';
 import { TokenBucket } from './rate-limit.js';
 import { withAck, type Handler } from './with-ack.js';
 
-export type SocketData = { claims: JoinClaims };
+export type SocketData = { claims: JoinClaims; verdict: AdmissionVerdict };
 export type MeetingSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type MeetingServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -71,28 +72,32 @@ export class Session {
     };
     on('router-capabilities', msg.Empty, async () => (await this.#room()).rtpCapabilities);
     on('join', msg.JoinRequest, (req) => this.#join(req));
-    on('create-transport', msg.CreateTransportRequest, (req) => this.#joined().createTransport(req.direction, req));
+    on('create-transport', msg.CreateTransportRequest, (req) => this.#media().createTransport(req.direction, req));
     on('connect-transport', msg.ConnectTransportRequest, async (req) => {
-      await this.#joined().connectTransport(req.transportId, req.dtlsParameters);
+      await this.#media().connectTransport(req.transportId, req.dtlsParameters);
       return null;
     });
-    on('restart-ice', msg.RestartIceRequest, (req) => this.#joined().restartIce(req.transportId));
+    on('restart-ice', msg.RestartIceRequest, (req) => this.#media().restartIce(req.transportId));
     on('produce', msg.ProduceRequest, async (req) => {
       authorize(this.socket.data.claims, 'produce');
-      const peer = this.#joined();
+      const peer = this.#media();
       const producerId = await peer.produce(req);
+      this.#conference?.mediaChanged();
       return { producerId, paused: peer.producers.find((p) => p.id === producerId)?.paused ?? false };
     });
     on('pause-producer', msg.ProducerRequest, async (req) => {
-      await this.#joined().pauseProducer(req.producerId);
+      await this.#media().pauseProducer(req.producerId);
+      this.#conference?.mediaChanged();
       return null;
     });
     on('resume-producer', msg.ProducerRequest, async (req) => {
-      await this.#joined().resumeProducer(req.producerId);
+      await this.#media().resumeProducer(req.producerId);
+      this.#conference?.mediaChanged();
       return null;
     });
     on('close-producer', msg.ProducerRequest, (req) => {
-      this.#joined().closeProducer(req.producerId);
+      this.#media().closeProducer(req.producerId);
+      this.#conference?.mediaChanged();
       return null;
     });
     on('leave', msg.Empty, () => {
@@ -101,17 +106,25 @@ export class Session {
       setImmediate(() => this.socket.disconnect(true));
       return null;
     });
-    registerControlRequests(on, { claims: this.socket.data.claims, joined: () => this.#inConference() });
+    registerControlRequests(on, {
+      claims: this.socket.data.claims,
+      joined: () => this.#inConference(),
+      arrived: () => {
+        this.#joined();
+        if (!this.#conference) throw new AppError('NOT_JOINED', 'Join the meeting first');
+        return { conference: this.#conference, id: this.participant.id };
+      },
+    });
   }
 
   async #join(req: msg.JoinRequest): Promise<JoinResponse> {
     if (this.#peer) throw new AppError('ALREADY_JOINED', 'Already joined');
     const room = await this.#room();
     if (this.#ended) throw new AppError('MEETING_CLOSED', 'This connection has ended');
-    const conference = this.deps.conferences.open(this.meetingId);
-    // Checked again: the meeting may have been locked, or this link removed, since the handshake.
+    const conference = await this.deps.conferences.open(this.meetingId);
+    if (this.#ended) throw new AppError('MEETING_CLOSED', 'This connection has ended');
+    // Checked again: the meeting may have been locked or ended, or this link removed, since the handshake.
     conference.checkEntry(this.socket.data.claims);
-    const others = conference.participants();
     const peer = room.addPeer(this.participant.id, req.rtpCapabilities);
     this.#peer = peer;
     peer.on('consumer-created', (consumer) => this.#offerConsumer(peer, consumer));
@@ -125,16 +138,20 @@ export class Session {
       this.socket.emit('kicked', { code: 'MEETING_CLOSED', message: 'The meeting media has closed' });
       this.socket.disconnect(true);
     });
-    const live = conference.join(this.socket, this.participant, this.socket.data.claims, peer, room);
+    const arrival = conference.arrive(this.socket, this.participant, this.socket.data.claims, peer, room, this.socket.data.verdict);
     this.#conference = conference;
-    await this.socket.join(this.meetingId);
-    this.socket.to(this.meetingId).emit('participant-joined', this.participant);
-    this.deps.log.info('participant joined', { meetingId: this.meetingId, participant: this.participant.id, role: this.participant.role });
-    return { meetingId: this.meetingId, self: this.participant, participants: others, ...live };
+    this.deps.log.info('participant joined', {
+      meetingId: this.meetingId,
+      participant: this.participant.id,
+      role: this.participant.role,
+      ...(arrival.lobby ? { lobby: true } : arrival.waiting ? { waiting: true } : {}),
+    });
+    return { meetingId: this.meetingId, self: this.participant, ...arrival };
   }
 
   #inConference(): { conference: Conference; me: Member } {
     this.#joined();
+    this.#conference?.gate(this.participant.id);
     const me = this.#conference?.state.member(this.participant.id);
     if (!this.#conference || !me) throw new AppError('NOT_JOINED', 'Join the meeting first');
     return { conference: this.#conference, me };
@@ -172,6 +189,13 @@ export class Session {
     return this.#peer;
   }
 
+  /** The peer, for media requests: only once in the meeting proper (not in the waiting room or lobby). */
+  #media(): Peer {
+    const peer = this.#joined();
+    this.#conference?.gate(this.participant.id);
+    return peer;
+  }
+
   #gate(): void {
     if (this.#bucket.take()) return;
     if (++this.#strikes >= FLOOD_STRIKES) {
@@ -189,9 +213,9 @@ export class Session {
     const peer = this.#peer;
     if (peer) {
       peer.close();
-      this.#conference?.leave(this.participant.id);
+      const wasIn = this.#conference?.leave(this.participant.id) ?? false;
       this.deps.conferences.settle(this.meetingId);
-      this.deps.io.to(this.meetingId).emit('participant-left', { participantId: this.participant.id });
+      if (wasIn) this.deps.io.to(this.meetingId).emit('participant-left', { participantId: this.participant.id });
       this.deps.log.info('participant left', { meetingId: this.meetingId, participant: this.participant.id });
     }
     this.#roomHeld?.then((room) => room.release()).catch(() => {});

@@ -11,6 +11,7 @@ import type { MeetingId } from '../protocol/ids.js';
 import type { SignalingConfig } from './config.js';
 import { Conferences } from './conference/registry.js';
 import type { Conference } from './conference/conference.js';
+import type { AdmissionVerdict, LiveStore } from './live-store.js';
 import { Session, type MeetingServer, type MeetingSocket } from './session.js';
 
 export interface Signaling {
@@ -31,17 +32,19 @@ export interface SignalingDeps {
    * Checks a verified token against what the scheduler holds (meeting cancelled or ended,
    * invitation withdrawn…); its AppError refuses the connection like a bad token.
    */
-  admit?: ((claims: JoinClaims) => Promise<void>) | undefined;
+  admit?: ((claims: JoinClaims) => Promise<AdmissionVerdict | void>) | undefined;
+  /** The scheduler's side of live meetings (lifecycle, expected sites, attendance log); none: every meeting is ad hoc. */
+  live?: LiveStore | undefined;
 }
 
-export function createSignaling({ httpServer, sfu, config, log, admit }: SignalingDeps): Signaling {
+export function createSignaling({ httpServer, sfu, config, log, admit, live }: SignalingDeps): Signaling {
   const io: Signaling['io'] = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: config.maxMessageBytes,
     pingInterval: 10_000,
     pingTimeout: 10_000,
   });
-  const conferences = new Conferences({ io, log });
+  const conferences = new Conferences({ io, log, live });
   const verify = createJoinTokenVerifier(config.jwtSecret);
   const watched = new WeakSet<Room>();
 
@@ -49,10 +52,11 @@ export function createSignaling({ httpServer, sfu, config, log, admit }: Signali
   io.use(async (socket, next) => {
     try {
       const claims = verify(socket.handshake.auth?.token);
-      await admit?.(claims);
-      // A removed link, or a newcomer to a locked meeting, is refused before it connects.
+      const verdict = (await admit?.(claims)) ?? { guest: false };
+      // A removed link, a newcomer to a locked meeting, or anyone after the end, is refused before it connects.
       conferences.get(claims.meetingId as MeetingId)?.checkEntry(claims);
       socket.data.claims = claims;
+      socket.data.verdict = verdict;
       next();
     } catch (error) {
       // Not a refusal but a failure (e.g. Redis unreachable): say so rather than blame the token.
@@ -85,7 +89,10 @@ export function createSignaling({ httpServer, sfu, config, log, admit }: Signali
     conference: (meetingId) => conferences.get(meetingId as MeetingId),
     async close() {
       io.disconnectSockets(true);
+      // The leaves just logged go out before the store is closed.
+      const flushed = conferences.flushed();
       conferences.close();
+      await flushed;
       // io.close() would also close the HTTP server, which belongs to its owner.
       io.engine.close();
     },

@@ -7,6 +7,7 @@ import type { JoinClaims, Role } from '../../protocol/claims.js';
 
 const CONTROL: readonly Role[] = ['chair', 'secretary'];
 const PUBLISHERS: readonly Role[] = ['chair', 'secretary', 'site', 'official'];
+const EVERYONE: readonly Role[] = ['chair', 'secretary', 'site', 'official', 'observer'];
 
 export const PERMISSIONS = {
   /** Publish a camera or microphone. */
@@ -28,10 +29,19 @@ export const PERMISSIONS = {
   'enter-locked': CONTROL,
   /** Speak without being given the floor: joins unmuted. */
   'speak-freely': ['chair'],
-  /** Ending the meeting is the chair's alone (the lifecycle comes with the scheduler's meetings). */
+  /** Opening a scheduled meeting (lets the waiting room in) and ending it are the chair's alone. */
+  'open-meeting': ['chair'],
   'end-meeting': ['chair'],
+  /** Come in before the meeting is opened (the others wait in the waiting room). */
+  'enter-early': CONTROL,
+  /** See the roll call and call it. */
+  'roll-call': CONTROL,
+  /** Confirm one's own presence and enter one's headcount. */
+  'confirm-presence': EVERYONE,
+  /** Let guests in from the lobby, or turn them away. */
+  'admit-guest': CONTROL,
   'message-all': PUBLISHERS,
-  'message-control': ['chair', 'secretary', 'site', 'official', 'observer'],
+  'message-control': EVERYONE,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof PERMISSIONS;

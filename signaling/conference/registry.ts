@@ -1,34 +1,55 @@
 /** The live meetings of this node, by meeting id. */
 import type { Logger } from '../../lib/log.js';
 import type { MeetingId } from '../../protocol/ids.js';
+import type { LiveStore } from '../live-store.js';
 import type { MeetingServer } from '../session.js';
 import { Conference } from './conference.js';
 
 export class Conferences {
   readonly #byMeeting = new Map<MeetingId, Conference>();
+  /** Meetings being looked up in the store, so two arrivals at once open one conference. */
+  readonly #opening = new Map<MeetingId, Promise<Conference>>();
 
-  constructor(private readonly deps: { io: MeetingServer; log: Logger }) {}
+  constructor(private readonly deps: { io: MeetingServer; log: Logger; live?: LiveStore | undefined }) {}
 
   get(meetingId: MeetingId): Conference | undefined {
     return this.#byMeeting.get(meetingId);
   }
 
-  open(meetingId: MeetingId): Conference {
-    let conference = this.#byMeeting.get(meetingId);
-    if (!conference) this.#byMeeting.set(meetingId, (conference = new Conference({ meetingId, ...this.deps })));
-    return conference;
+  /** The meeting's conference, opened with what the scheduler holds of it (an ad-hoc meeting when nothing). */
+  async open(meetingId: MeetingId): Promise<Conference> {
+    const existing = this.#byMeeting.get(meetingId);
+    if (existing) return existing;
+    let opening = this.#opening.get(meetingId);
+    if (!opening) {
+      opening = (async () => {
+        const meeting = await this.deps.live?.meeting(meetingId);
+        const conference = this.#byMeeting.get(meetingId) ?? new Conference({ meetingId, ...this.deps, meeting });
+        this.#byMeeting.set(meetingId, conference);
+        return conference;
+      })();
+      this.#opening.set(meetingId, opening);
+      const forget = () => this.#opening.delete(meetingId);
+      opening.then(forget, forget);
+    }
+    return opening;
   }
 
   /** After someone leaves: an empty meeting is forgotten, unless it must remember removed links or its lock. */
   settle(meetingId: MeetingId): void {
     const conference = this.#byMeeting.get(meetingId);
-    if (!conference || conference.size > 0 || conference.remembers) return;
+    if (!conference || conference.connected > 0 || conference.remembers) return;
     conference.close();
     this.#byMeeting.delete(meetingId);
   }
 
   count(meetingId: MeetingId): number {
     return this.#byMeeting.get(meetingId)?.size ?? 0;
+  }
+
+  /** Resolves once every conference's attendance entries made so far are written. */
+  flushed(): Promise<void> {
+    return Promise.all([...this.#byMeeting.values()].map((c) => c.flushed())).then(() => undefined);
   }
 
   close(): void {

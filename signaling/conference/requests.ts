@@ -3,6 +3,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { AppError } from '../../lib/errors.js';
 import type { JoinClaims } from '../../protocol/claims.js';
 import type { ClientToServerEvents } from '../../protocol/events.js';
+import type { ParticipantId } from '../../protocol/ids.js';
 import * as msg from '../../protocol/messages.js';
 import type { Handler } from '../with-ack.js';
 import type { Conference } from './conference.js';
@@ -13,8 +14,10 @@ export type On = <S extends TSchema, R>(event: keyof ClientToServerEvents, schem
 
 export interface ControlContext {
   readonly claims: JoinClaims;
-  /** The meeting and this participant in it; throws NOT_JOINED before the join. */
+  /** The meeting and this participant in it; throws NOT_JOINED before the join (MEETING_NOT_OPEN, NOT_ADMITTED while waiting). */
   joined(): { conference: Conference; me: Member };
+  /** The meeting and this participant's id, in it or in the waiting room (roll-call confirmations); throws NOT_JOINED before the join. */
+  arrived(): { conference: Conference; id: ParticipantId };
 }
 
 export function registerControlRequests(on: On, ctx: ControlContext): void {
@@ -33,7 +36,7 @@ export function registerControlRequests(on: On, ctx: ControlContext): void {
   });
   on('grant-floor', msg.GrantFloorRequest, (req) => {
     authorize(claims, 'grant-floor');
-    return ctx.joined().conference.grantFloor(req.participantId, req.timeLimitSeconds);
+    return ctx.joined().conference.grantFloor(req.participantId, req.timeLimitSeconds, claims);
   });
   on('skip-floor', msg.SkipFloorRequest, (req) => {
     authorize(claims, 'skip-floor');
@@ -79,7 +82,7 @@ export function registerControlRequests(on: On, ctx: ControlContext): void {
     const target = conference.state.target(req.participantId);
     authorizeOn(claims, 'remove-participant', target.claims.role);
     if (target === me) throw new AppError('CONFLICT', 'Leave the meeting instead of removing yourself');
-    conference.remove(target);
+    conference.remove(target, claims);
     return null;
   });
   on('admit', msg.AdmitRequest, (req) => {
@@ -95,5 +98,56 @@ export function registerControlRequests(on: On, ctx: ControlContext): void {
     authorize(claims, req.to === 'all' ? 'message-all' : 'message-control');
     const { conference, me } = ctx.joined();
     return conference.sendMessage(me, req.text, req.to);
+  });
+
+  // Lifecycle.
+  on('open-meeting', msg.Empty, async () => {
+    authorize(claims, 'open-meeting');
+    await ctx.joined().conference.open(claims);
+    return null;
+  });
+  on('end-meeting', msg.Empty, async () => {
+    authorize(claims, 'end-meeting');
+    await ctx.joined().conference.end(claims);
+    return null;
+  });
+
+  // Roll call.
+  on('get-roll-call', msg.RollCallRequest, (req) => {
+    authorize(claims, 'roll-call');
+    const { conference, me } = ctx.joined();
+    return conference.rollCall(me.info.id, req.watch ?? true);
+  });
+  on('call-roll', msg.Empty, () => {
+    authorize(claims, 'roll-call');
+    return { calledAt: ctx.joined().conference.callRoll(claims) };
+  });
+  on('confirm-presence', msg.ConfirmPresenceRequest, (req) => {
+    authorize(claims, 'confirm-presence');
+    const { conference, id } = ctx.arrived();
+    conference.confirmPresence(id, req.headcount);
+    return null;
+  });
+  on('set-headcount', msg.HeadcountRequest, (req) => {
+    authorize(claims, 'confirm-presence');
+    const { conference, id } = ctx.arrived();
+    conference.setHeadcount(id, req.headcount);
+    return null;
+  });
+
+  // Lobby.
+  on('admit-guest', msg.ParticipantRequest, (req) => {
+    authorize(claims, 'admit-guest');
+    ctx.joined().conference.admitGuest(req.participantId, claims);
+    return null;
+  });
+  on('refuse-guest', msg.ParticipantRequest, (req) => {
+    authorize(claims, 'admit-guest');
+    ctx.joined().conference.refuseGuest(req.participantId);
+    return null;
+  });
+  on('admit-all-guests', msg.Empty, () => {
+    authorize(claims, 'admit-guest');
+    return { admitted: ctx.joined().conference.admitAllGuests(claims) };
   });
 }

@@ -1,7 +1,8 @@
 /**
  * The meeting-side check of a join token (what the signaling handshake awaits after verifying
- * it): ad-hoc meetings pass; a stored meeting refuses when cancelled, ended, over, moved, for a
- * withdrawn invitation, a token that is no invitation of it, or a role it no longer has.
+ * it): ad-hoc meetings pass; a token that is no invitation of a stored meeting passes as a guest;
+ * a stored meeting refuses when cancelled, ended, over, moved, for a withdrawn invitation, an
+ * invitation's id with another subject, or a role it no longer has.
  */
 import t from 'tap';
 import { AppError } from '../../lib/errors.js';
@@ -25,7 +26,7 @@ t.test('join admission', async (t) => {
     if (!meeting || !invitation) throw new Error(`no ${meetingId}/${invitationId}`);
     return joinClaims(meeting, { invitation, hall });
   };
-  const refusal = async (t: Tap, admit: Promise<void>, code: string, reason: string, message: RegExp) => {
+  const refusal = async (t: Tap, admit: Promise<unknown>, code: string, reason: string, message: RegExp) => {
     const error = await admit.then(
       () => undefined,
       (e: unknown) => e,
@@ -45,10 +46,15 @@ t.test('join admission', async (t) => {
     await t.resolves(at(during)({ sub: 'anyone', meetingId: 'not-in-the-store', role: 'chair', name: 'Ad hoc' }), 'a meeting the scheduler does not hold');
   });
 
-  await t.test('not an invitation of this meeting, or with a role it no longer has', async (t) => {
-    await refusal(t, at(during)({ ...claims, jti: 'h-hall-d9' }), 'FORBIDDEN', 'outdated', /not an invitation/);
+  await t.test('invitations are no guests; a link that names no invitation is a guest (for the lobby)', async (t) => {
+    t.same(await at(during)(claims), { guest: false, invitationId: 'h-hall-d1' });
+    t.same(await at(during)({ ...claims, jti: 'h-hall-d9' }), { guest: true }, 'a jti that is no invitation');
     const { jti: _jti, ...noJti } = claims;
-    await refusal(t, at(during)(noJti), 'FORBIDDEN', 'outdated', /not an invitation/);
+    t.same(await at(during)(noJti), { guest: true }, 'no jti');
+    await refusal(t, at(Date.parse('2030-12-02T03:00:00Z'))(noJti), 'MEETING_CLOSED', 'ended', /has ended/);
+  });
+
+  await t.test('an invitation of someone else, or with a role it no longer has', async (t) => {
     await refusal(t, at(during)({ ...claims, sub: 'hall-d2' }), 'FORBIDDEN', 'outdated', /not an invitation/);
     await refusal(t, at(during)({ ...claims, role: 'chair' }), 'FORBIDDEN', 'outdated', /out of date/);
   });
