@@ -7,6 +7,8 @@ import { Conference } from './conference.js';
 
 export class Conferences {
   readonly #byMeeting = new Map<MeetingId, Conference>();
+  /** Log writes of conferences already forgotten, still on their way to the store. */
+  readonly #draining = new Set<Promise<void>>();
   /** Meetings being looked up in the store, so two arrivals at once open one conference. */
   readonly #opening = new Map<MeetingId, Promise<Conference>>();
 
@@ -41,6 +43,9 @@ export class Conferences {
     if (!conference || conference.connected > 0 || conference.remembers) return;
     conference.close();
     this.#byMeeting.delete(meetingId);
+    const draining = conference.flushed();
+    this.#draining.add(draining);
+    void draining.then(() => this.#draining.delete(draining));
   }
 
   count(meetingId: MeetingId): number {
@@ -49,7 +54,7 @@ export class Conferences {
 
   /** Resolves once every conference's attendance entries made so far are written. */
   flushed(): Promise<void> {
-    return Promise.all([...this.#byMeeting.values()].map((c) => c.flushed())).then(() => undefined);
+    return Promise.all([...[...this.#byMeeting.values()].map((c) => c.flushed()), ...this.#draining]).then(() => undefined);
   }
 
   close(): void {
