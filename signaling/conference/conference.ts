@@ -312,7 +312,11 @@ export class Conference {
     this.state.delete(id, 'removed');
     const present = this.#present.get(id);
     this.#present.delete(id);
-    if (present) this.#attendance.record('removed', present, by(removedBy));
+    if (present) {
+      this.#attendance.record('removed', present, by(removedBy));
+      // Its presence ends here: its session will find it gone and log nothing more.
+      this.#attendance.record('left', present);
+    }
     this.#commit();
     // Its session will not say so: it is no longer in the meeting when its socket closes.
     this.#io.to(this.meetingId).except(link ? [link.socket.id] : []).emit('participant-left', { participantId: id });
