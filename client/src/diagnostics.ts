@@ -1,11 +1,15 @@
 /** `window.diemcau`: the page's state for end-to-end tests and for support staff in the console. */
+import type { ChatMessage, ConferenceState, FloorTurn, GridPage, RollCall } from '../../protocol/conference.js';
 import type { ParticipantInfo } from '../../protocol/events.js';
+import type { Model, Phase } from './model.js';
 
-export type PageState = 'connecting' | 'joined' | 'refused' | 'left' | 'error';
+export type PageState = 'connecting' | 'joined' | 'waiting' | 'lobby' | 'ended' | 'refused' | 'left' | 'error';
 
 export interface Diagnostics {
   state: PageState;
   self: ParticipantInfo | null;
+  /** Which screen the page shows: the chair console or the conference view. */
+  view: 'console' | 'conference' | null;
   metrics: {
     /** performance.now() when the socket first connected. */
     socketConnectedAt: number | null;
@@ -14,6 +18,21 @@ export interface Diagnostics {
   };
   /** The peer connections behind the mediasoup transports. */
   pcs: { send: RTCPeerConnection | null; recv: RTCPeerConnection | null };
+  // Read from the page's model (getters): what the page knows now.
+  readonly phase: Phase;
+  readonly conference: ConferenceState | null;
+  readonly floor: FloorTurn | null;
+  readonly queue: ConferenceState['queue'];
+  /** 1-based position of our floor request, or null. */
+  readonly queuePosition: number | null;
+  /** The server holds our microphone. */
+  readonly muted: boolean;
+  readonly grid: GridPage | null;
+  readonly rollCall: RollCall | null;
+  readonly messages: ChatMessage[];
+  readonly participants: ParticipantInfo[];
+  /** Our own roll-call answer: when the chair last called it, and when we confirmed. */
+  readonly presence: { rollCalledAt: number | null; confirmedAt: number | null; headcount: number | null };
 }
 
 declare global {
@@ -22,13 +41,47 @@ declare global {
   }
 }
 
-export function createDiagnostics(): Diagnostics {
-  const diagnostics: Diagnostics = {
+export function createDiagnostics(model: Model): Diagnostics {
+  const diagnostics = {
     state: 'connecting',
     self: null,
+    view: null,
     metrics: { socketConnectedAt: null, firstRemoteFrameAt: null },
     pcs: { send: null, recv: null },
-  };
+    get phase() {
+      return model.phase;
+    },
+    get conference() {
+      return model.conference;
+    },
+    get floor() {
+      return model.conference?.floor ?? null;
+    },
+    get queue() {
+      return model.conference?.queue ?? [];
+    },
+    get queuePosition() {
+      return model.queuePosition;
+    },
+    get muted() {
+      return model.muted;
+    },
+    get grid() {
+      return model.grid;
+    },
+    get rollCall() {
+      return model.rollCall;
+    },
+    get messages() {
+      return model.messages;
+    },
+    get participants() {
+      return [...model.participants.values()];
+    },
+    get presence() {
+      return { rollCalledAt: model.rollCalledAt, confirmedAt: model.confirmedAt, headcount: model.headcount };
+    },
+  } satisfies Diagnostics as Diagnostics;
   window.diemcau = diagnostics;
   return diagnostics;
 }

@@ -1,62 +1,93 @@
-/** The join page: /join?token=… — connect, join, publish camera and microphone, show the other sites. */
+/**
+ * The join page: /join?token=… — connect, join, and show the view of the token's role: the chair
+ * console (chair, secretary) or the conference view (sites, officials, observers), with the waiting
+ * room and the guest lobby before that.
+ */
 import { io } from 'socket.io-client';
+import type { WaitingInfo } from '../../protocol/conference.js';
 import { ErrorCodes, type ErrorBody } from '../../protocol/errors.js';
-import type { NewConsumer, ParticipantInfo } from '../../protocol/events.js';
+import type { EnteredMeeting, NewConsumer, ParticipantInfo, RequestName } from '../../protocol/events.js';
+import type { Send } from './console/send.js';
 import { createDiagnostics, trackPeerConnections, type PageState } from './diagnostics.js';
+import { byId } from './dom.js';
 import { I18n, refusalKey, type MessageKey } from './i18n.js';
+import { Layout } from './layout.js';
 import { Conference } from './media.js';
-import { request, RequestError, type ClientSocket } from './request.js';
-import { Tiles } from './tiles.js';
+import { Model } from './model.js';
+import { RemoteTracks } from './remote-tracks.js';
+import { request, RequestError, type ClientSocket, type RequestPayload } from './request.js';
+import { Toasts } from './views/toasts.js';
 
 const search = new URLSearchParams(location.search);
 const storage = storageOrNull();
 const i18n = new I18n(search, storage);
-const diagnostics = createDiagnostics();
+const model = new Model();
+const tracks = new RemoteTracks();
+const diagnostics = createDiagnostics(model);
 const peerConnections = trackPeerConnections();
+const toasts = new Toasts(byId('toasts'), i18n);
 
-const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`join.html lacks #${id}`);
-  return el as T;
-};
 const ui = {
-  status: $('status'),
-  error: $('error'),
-  errorMessage: $('error-message'),
-  errorDetail: $('error-detail'),
-  notice: $('notice'),
-  noticeMessage: $('notice-message'),
-  noticeDetail: $('notice-detail'),
-  meetingId: $('meeting-id'),
-  selfName: $('self-name'),
-  selfRole: $('self-role'),
-  selfTile: $('self-tile'),
-  selfVideo: $<HTMLVideoElement>('self-video'),
-  selfLabel: $('self-label'),
-  mic: $<HTMLButtonElement>('mic-toggle'),
-  camera: $<HTMLButtonElement>('camera-toggle'),
-  leave: $<HTMLButtonElement>('leave'),
-  rejoin: $<HTMLButtonElement>('rejoin'),
-  enableAudio: $<HTMLButtonElement>('enable-audio'),
-  lang: $<HTMLButtonElement>('lang-toggle'),
+  status: byId('status'),
+  error: byId('error'),
+  errorMessage: byId('error-message'),
+  errorDetail: byId('error-detail'),
+  notice: byId('notice'),
+  noticeMessage: byId('notice-message'),
+  noticeDetail: byId('notice-detail'),
+  meetingId: byId('meeting-id'),
+  selfName: byId('self-name'),
+  selfRole: byId('self-role'),
+  micState: byId('mic-state'),
+  selfTile: byId('self-tile'),
+  selfVideo: byId<HTMLVideoElement>('self-video'),
+  selfLabel: byId('self-label'),
+  mic: byId<HTMLButtonElement>('mic-toggle'),
+  camera: byId<HTMLButtonElement>('camera-toggle'),
+  leave: byId<HTMLButtonElement>('leave'),
+  rejoin: byId<HTMLButtonElement>('rejoin'),
+  enableAudio: byId<HTMLButtonElement>('enable-audio'),
+  lang: byId<HTMLButtonElement>('lang-toggle'),
+  waitingRoom: byId('waiting-room'),
+  waitingTitle: byId('waiting-title'),
+  waitingStart: byId('waiting-start'),
+  lobbyScreen: byId('lobby-screen'),
 };
 
-const tiles = new Tiles($('tiles'), $('empty'), i18n, {
-  onFirstFrame: () => {
-    diagnostics.metrics.firstRemoteFrameAt ??= performance.now();
-  },
-  onAudioBlocked: () => {
-    ui.enableAudio.hidden = false;
-  },
-});
+let layout: Layout | null = null;
+let local: MediaStream | null = null;
+let waitingInfo: WaitingInfo | null = null;
+let hasMic = false;
 
 i18n.switchTo(i18n.lang, document, null);
+i18n.onSwitch(() => {
+  renderWaiting();
+  model.changed();
+});
 ui.lang.addEventListener('click', () => i18n.switchTo(i18n.lang === 'vi' ? 'en' : 'vi', document, storage));
 ui.enableAudio.addEventListener('click', () => {
-  tiles.playAllAudio();
+  layout?.participants.playAll();
   ui.enableAudio.hidden = true;
 });
 ui.rejoin.addEventListener('click', () => location.reload());
+tracks.onChange(() => model.changed());
+model.onChange(() => {
+  layout?.render();
+  renderMicState();
+});
+
+/** Set by run(): what the device panel does with the live producers. */
+let speakerId: string | undefined;
+const deviceHooks = {
+  current: (_kind: MediaDeviceKind): string | undefined => undefined,
+  useCamera: async (_deviceId: string): Promise<void> => undefined,
+  useMicrophone: async (_deviceId: string): Promise<void> => undefined,
+  useSpeaker: async (deviceId: string): Promise<void> => {
+    speakerId = deviceId;
+    await layout?.participants.setSinkId(deviceId);
+  },
+  onError: (key: MessageKey, error: unknown) => toasts.show(key, {}, 'error', errorText(error)),
+};
 
 const token = search.get('token');
 if (!token) {
@@ -77,27 +108,76 @@ function run(socket: ClientSocket): void {
   let started = false;
   let ended = false;
   let leaving = false;
+  /** Transports are made once, when the participant first gets into the meeting proper. */
+  let entered = false;
+
+  /** A request from a control: a refusal is shown, then rethrown for the caller. */
+  const send: Send = <E extends RequestName>(event: E, payload: RequestPayload<E>) =>
+    request(socket, event, payload).catch((error: unknown) => {
+      toasts.show('failed', {}, 'error', errorText(error));
+      throw error;
+    });
 
   /** Ends the meeting for this page, once, whatever ended it. */
   const end = (state: PageState, key: MessageKey, detail?: string): void => {
     if (ended) return;
     ended = true;
+    hasMic = false;
     socket.disconnect();
     conference.close();
-    tiles.clear();
+    tracks.clearAll();
+    model.participants.clear();
+    layout?.participants.clear();
     stopLocalPreview();
     for (const button of [ui.mic, ui.camera, ui.leave]) button.disabled = true;
+    ui.waitingRoom.hidden = true;
+    ui.lobbyScreen.hidden = true;
+    if (state === 'ended') model.phase = 'ended';
     setState(state);
-    if (key === 'left') showNotice('left');
+    if (state === 'left' || state === 'ended') showNotice(key, detail);
     else showError(key, detail);
-    ui.rejoin.hidden = false;
+    ui.rejoin.hidden = state === 'ended';
+    model.changed();
+  };
+
+  const enter = (msg: EnteredMeeting): void => {
+    model.participants.clear();
+    for (const p of msg.participants) if (p.id !== model.self?.id) model.participants.set(p.id, p);
+    model.setConference(msg.conference);
+    model.muted = msg.muted;
+    model.grid = msg.grid ?? null;
+    model.phase = msg.conference.phase === 'waiting' ? 'waiting' : 'live';
+    conference.followServerMute(msg.muted, false);
+    ui.waitingRoom.hidden = true;
+    ui.lobbyScreen.hidden = true;
+    model.changed();
+    if (entered) return;
+    entered = true;
+    startMedia(socket, conference).catch((error: unknown) => {
+      const refused = error instanceof RequestError && ErrorCodes[error.code] < 500;
+      end(refused ? 'refused' : 'error', 'failed', errorText(error));
+    });
+    if (model.isControl) watchRollCall(socket);
+  };
+
+  const wait = (info: WaitingInfo): void => {
+    model.phase = 'waiting';
+    model.waiting = info;
+    waitingInfo = info;
+    renderWaiting();
+    // The chair and secretary see the console (with "open the meeting"); sites see the waiting room.
+    ui.waitingRoom.hidden = model.isControl;
+    ui.lobbyScreen.hidden = true;
+    setState('waiting');
+    i18n.bind(ui.status, 'state.waiting');
+    model.changed();
   };
 
   socket.on('connect', () => {
     diagnostics.metrics.socketConnectedAt ??= performance.now();
     if (started) return;
     started = true;
-    start(socket, conference).catch((error: unknown) => {
+    join(socket, conference, { enter, wait }).catch((error: unknown) => {
       const refused = error instanceof RequestError && ErrorCodes[error.code] < 500;
       end(refused ? 'refused' : 'error', 'failed', errorText(error));
     });
@@ -118,19 +198,41 @@ function run(socket: ClientSocket): void {
   });
 
   socket.on('kicked', (msg) => end('left', 'kicked', msg.message));
+  socket.on('removed', (msg) => end('left', 'removedByChair', msg.message));
+  socket.on('meeting-ended', () => end('ended', 'meetingEnded'));
+  socket.on('guest-refused', (msg) => end('refused', 'guestRefused', msg.message));
+  socket.on('meeting-opened', (msg) => {
+    setState('joined');
+    i18n.bind(ui.status, 'joined');
+    enter(msg);
+  });
+  socket.on('guest-admitted', (msg) => {
+    if (msg.waiting) wait(msg.waiting);
+    else {
+      setState('joined');
+      i18n.bind(ui.status, 'joined');
+      enter(msg);
+    }
+  });
 
   socket.on('participant-joined', (participant) => {
-    if (participant.id !== diagnostics.self?.id) tiles.ensure(participant.id, participant.name);
+    if (participant.id === model.self?.id) return;
+    model.participants.set(participant.id, participant);
+    model.changed();
   });
 
   socket.on('participant-left', ({ participantId }) => {
     conference.closeParticipant(participantId);
-    tiles.remove(participantId);
+    tracks.remove(participantId);
+    model.participants.delete(participantId);
+    model.changed();
   });
 
   socket.on('active-speaker', ({ participantId }) => {
-    tiles.setSpeaker(participantId);
-    ui.selfTile.classList.toggle('speaking', participantId !== null && participantId === diagnostics.self?.id);
+    model.activeSpeaker = participantId;
+    layout?.setSpeaker(participantId);
+    ui.selfTile.classList.toggle('speaking', participantId !== null && participantId === model.self?.id);
+    model.changed();
   });
 
   socket.on('new-consumer', (msg, ack) => {
@@ -142,25 +244,68 @@ function run(socket: ClientSocket): void {
 
   socket.on('consumer-closed', ({ consumerId }) => {
     const media = conference.closeConsumer(consumerId);
-    if (media) tiles.get(media.participantId)?.clearTrack(media.kind);
-  });
-
-  socket.on('layers-needed', ({ producerId, maxSpatialLayer }) => conference.applyLayersNeeded(producerId, maxSpatialLayer));
-
-  // The chair's mute, enforced on the server: the page follows it (the chair console comes later).
-  socket.on('muted', ({ muted, micOn }) => {
-    conference.followServerMute(muted, micOn);
-    if (muted || micOn) showMicState(muted);
+    if (media) tracks.clear(media.participantId, media.kind);
   });
 
   socket.on('consumer-paused', ({ consumerId }) => {
     const media = conference.remote(consumerId);
-    if (media) tiles.get(media.participantId)?.setPaused(media.kind, true);
+    if (media) tracks.setPaused(media.participantId, media.kind, true);
   });
 
   socket.on('consumer-resumed', ({ consumerId }) => {
     const media = conference.remote(consumerId);
-    if (media) tiles.get(media.participantId)?.setPaused(media.kind, false);
+    if (media) tracks.setPaused(media.participantId, media.kind, false);
+  });
+
+  socket.on('layers-needed', ({ producerId, maxSpatialLayer }) => conference.applyLayersNeeded(producerId, maxSpatialLayer));
+
+  socket.on('conference-state', (state) => {
+    const wasFree = model.conference?.freeDiscussion ?? false;
+    model.setConference(state);
+    if (state.phase === 'live' && model.phase === 'waiting' && model.isControl) model.phase = 'live';
+    if (!model.isControl && !wasFree && state.freeDiscussion) toasts.show('notice.freeOpen');
+  });
+
+  socket.on('floor-changed', ({ floor, reason }) => {
+    const self = model.self?.id;
+    if (floor?.participantId === self && reason === 'granted') toasts.show('notice.micOn', {}, 'warn');
+    else if (floor === null && model.hasFloor) toasts.show('notice.floorEnded');
+  });
+
+  // The chair's mute, enforced on the server: the page follows it.
+  socket.on('muted', ({ muted, micOn }) => {
+    const was = model.muted;
+    model.muted = muted;
+    conference.followServerMute(muted, micOn);
+    model.micPaused = conference.isPaused('mic');
+    if (muted && !was) toasts.show('notice.muted', {}, 'warn');
+    else if (!muted && was && !micOn) toasts.show('notice.unmutedAllowed');
+    model.changed();
+  });
+
+  socket.on('message', (msg) => {
+    model.messages.push(msg);
+    if (msg.from !== model.self?.id) toasts.show('notice.message', { name: msg.name });
+    model.changed();
+  });
+
+  socket.on('grid-page', (page) => {
+    model.grid = page;
+    model.changed();
+  });
+
+  socket.on('roll-call', (view) => {
+    model.rollCall = view;
+    model.changed();
+  });
+
+  socket.on('roll-call-started', ({ calledAt }) => {
+    model.rollCalledAt = calledAt;
+    if (!model.isControl && model.self?.role !== 'observer') {
+      toasts.show('notice.rollCall', {}, 'warn');
+      layout?.selectTab('presence');
+    }
+    model.changed();
   });
 
   ui.leave.addEventListener('click', () => {
@@ -185,29 +330,94 @@ function run(socket: ClientSocket): void {
           button.setAttribute('aria-pressed', String(paused));
           i18n.bind(button, paused ? offKey : onKey);
           ui.selfTile.classList.toggle(selfClass, paused);
+          if (source === 'mic') model.micPaused = paused;
+          else model.cameraPaused = paused;
+          model.changed();
         })
-        .catch((error: unknown) => showNotice('failed', errorText(error)))
+        .catch((error: unknown) => toasts.show('failed', {}, 'error', errorText(error)))
         .finally(() => (button.disabled = ended || !conference.hasProducer(source)));
     });
   }
+
+  // Device choice: the operator's panel calls these.
+  deviceHooks.useCamera = async (deviceId) => {
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { deviceId: { exact: deviceId }, width: 640, height: 480 } });
+    const track = stream.getVideoTracks()[0]!;
+    await conference.replaceTrack('camera', track);
+    replaceLocalTrack(track);
+  };
+  deviceHooks.useMicrophone = async (deviceId) => {
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: { deviceId: { exact: deviceId } } });
+    const track = stream.getAudioTracks()[0]!;
+    await conference.replaceTrack('mic', track);
+    replaceLocalTrack(track);
+  };
+  deviceHooks.current = (kind) =>
+    kind === 'videoinput' ? conference.deviceId('camera') : kind === 'audioinput' ? conference.deviceId('mic') : speakerId;
+
+  function buildLayout(): void {
+    if (layout || !model.self) return;
+    const view = model.isControl ? 'console' : 'conference';
+    diagnostics.view = view;
+    document.body.dataset['view'] = view;
+    layout = new Layout(
+      {
+        i18n,
+        model,
+        tracks,
+        send,
+        toasts,
+        devices: deviceHooks,
+        local: () => local,
+        onFirstFrame: () => {
+          diagnostics.metrics.firstRemoteFrameAt ??= performance.now();
+        },
+        onAudioBlocked: () => {
+          ui.enableAudio.hidden = false;
+        },
+      },
+      view,
+    );
+    model.changed();
+  }
+
+  async function join(
+    socket: ClientSocket,
+    conference: Conference,
+    on: { enter(msg: EnteredMeeting): void; wait(info: WaitingInfo): void },
+  ): Promise<void> {
+    i18n.bind(ui.status, 'joining');
+    const joined = await conference.join();
+    diagnostics.self = joined.self;
+    model.self = joined.self;
+    model.meetingId = joined.meetingId;
+    showSelf(joined.meetingId, joined.self);
+    buildLayout();
+    if (!socket.connected) return;
+    if (joined.lobby) {
+      model.phase = 'lobby';
+      model.setConference(joined.conference);
+      ui.lobbyScreen.hidden = false;
+      setState('lobby');
+      i18n.bind(ui.status, 'state.lobby');
+      return;
+    }
+    if (joined.waiting) {
+      model.setConference(joined.conference);
+      on.wait(joined.waiting);
+      return;
+    }
+    setState('joined');
+    i18n.bind(ui.status, 'joined');
+    on.enter(joined);
+  }
 }
 
-async function start(socket: ClientSocket, conference: Conference): Promise<void> {
-  i18n.bind(ui.status, 'joining');
-  const joined = await conference.join();
-  conference.followServerMute(joined.muted, false);
-  diagnostics.self = joined.self;
-  showSelf(joined.meetingId, joined.self);
-  for (const participant of joined.participants) {
-    if (participant.id !== joined.self.id) tiles.ensure(participant.id, participant.name);
-  }
+/** Transports, then camera and microphone (observers only watch and listen). */
+async function startMedia(socket: ClientSocket, conference: Conference): Promise<void> {
   await conference.createTransports();
-  setState('joined');
-  i18n.bind(ui.status, 'joined');
   ui.leave.disabled = false;
-
-  // Observers watch and listen only; everyone else is asked for camera and microphone.
-  if (joined.self.role === 'observer') return;
+  if (model.self?.role === 'observer') return;
   let stream: MediaStream;
   try {
     stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } });
@@ -219,26 +429,61 @@ async function start(socket: ClientSocket, conference: Conference): Promise<void
     for (const track of stream.getTracks()) track.stop();
     return;
   }
+  local = stream;
   ui.selfVideo.srcObject = stream;
   await conference.publish(stream);
-  if (conference.micHeld) showMicState(true);
-  ui.mic.disabled = !conference.hasProducer('mic');
+  hasMic = conference.hasProducer('mic');
+  ui.mic.disabled = !hasMic;
   ui.camera.disabled = !conference.hasProducer('camera');
+  model.micPaused = conference.isPaused('mic');
+  if (conference.micHeld) showMicButton(true);
+  void layout?.devices?.refresh();
+  model.changed();
 }
 
 async function onNewConsumer(conference: Conference, msg: NewConsumer): Promise<void> {
   const media = await conference.consume(msg);
   if (!media) return;
-  const tile = tiles.ensure(msg.participantId);
-  tile.setTrack(msg.kind, media.consumer.track);
-  if (msg.producerPaused) tile.setPaused(msg.kind, true);
+  tracks.set(msg.participantId, msg.kind, media.consumer.track, msg.producerPaused);
 }
 
-/** The microphone as the server holds it: the local track follows, and so does the button. */
-function showMicState(muted: boolean): void {
-  ui.mic.setAttribute('aria-pressed', String(muted));
-  i18n.bind(ui.mic, muted ? 'unmute' : 'mute');
-  ui.selfTile.classList.toggle('no-audio', muted);
+function replaceLocalTrack(track: MediaStreamTrack): void {
+  if (!local) return;
+  for (const old of track.kind === 'video' ? local.getVideoTracks() : local.getAudioTracks()) {
+    local.removeTrack(old);
+    old.stop();
+  }
+  local.addTrack(track);
+  ui.selfVideo.srcObject = new MediaStream(local.getTracks());
+  local = ui.selfVideo.srcObject;
+  model.changed();
+}
+
+/** The mic button and the header's mic state follow the server's hold and the local switch. */
+function renderMicState(): void {
+  if (!model.self || model.self.role === 'observer' || model.phase !== 'live') {
+    ui.micState.hidden = true;
+    return;
+  }
+  const state = model.muted ? 'mic.held' : model.micPaused ? 'mic.off' : 'mic.on';
+  ui.micState.hidden = false;
+  ui.micState.dataset['mic'] = state;
+  i18n.bind(ui.micState, 'micState', { state: i18n.t(state) });
+  showMicButton(model.muted || model.micPaused);
+  // Held by the chair: only the floor or the chair's word lets it go.
+  ui.mic.disabled = !hasMic || model.muted;
+}
+
+function showMicButton(off: boolean): void {
+  ui.mic.setAttribute('aria-pressed', String(off));
+  i18n.bind(ui.mic, off ? 'unmute' : 'mute');
+  ui.selfTile.classList.toggle('no-audio', off);
+}
+
+function renderWaiting(): void {
+  if (!waitingInfo) return;
+  ui.waitingTitle.textContent = waitingInfo.title;
+  i18n.bind(ui.waitingStart, 'startsAt', { time: i18n.dateTime(waitingInfo.startsAt) });
 }
 
 function showSelf(meetingId: string, self: ParticipantInfo): void {
@@ -249,16 +494,32 @@ function showSelf(meetingId: string, self: ParticipantInfo): void {
   document.title = `${self.name} · ${meetingId}`;
 }
 
+/** Chair and secretary: the roll call, kept current by the server while the console watches it. */
+function watchRollCall(socket: ClientSocket): void {
+  request(socket, 'get-roll-call', { watch: true }).then(
+    (view) => {
+      model.rollCall = view;
+      model.changed();
+    },
+    () => {
+      model.rollCallUnavailable = true;
+      model.changed();
+    },
+  );
+}
+
 function stopLocalPreview(): void {
   const stream = ui.selfVideo.srcObject;
   if (stream instanceof MediaStream) for (const track of stream.getTracks()) track.stop();
+  for (const track of local?.getTracks() ?? []) track.stop();
   ui.selfVideo.srcObject = null;
+  local = null;
 }
 
 function setState(state: PageState): void {
   diagnostics.state = state;
   document.body.dataset['state'] = state;
-  if (state === 'refused' || state === 'error' || state === 'left') i18n.bind(ui.status, `state.${state}`);
+  if (state === 'refused' || state === 'error' || state === 'left' || state === 'ended') i18n.bind(ui.status, `state.${state}`);
 }
 
 function fail(state: PageState, key: MessageKey, detail?: string): void {

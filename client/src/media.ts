@@ -109,6 +109,28 @@ export class Conference {
     }
   }
 
+  /** Whether our own producer is paused (by the user or the server's hold). */
+  isPaused(source: OwnSource): boolean {
+    return this.#producers.get(source)?.paused ?? true;
+  }
+
+  /** The device now feeding a producer, for the device picker. */
+  deviceId(source: OwnSource): string | undefined {
+    return this.#producers.get(source)?.track?.getSettings().deviceId;
+  }
+
+  /** Another camera or microphone, without renegotiating: the producer keeps its paused state. */
+  async replaceTrack(source: OwnSource, track: MediaStreamTrack): Promise<void> {
+    const producer = this.#producers.get(source);
+    if (!producer) {
+      track.stop();
+      return;
+    }
+    const old = producer.track;
+    await producer.replaceTrack({ track });
+    if (old && old !== track) old.stop();
+  }
+
   /** Whether the server holds our microphone muted (everyone but the chair joins muted). */
   readonly #createdPaused = new Map<string, boolean>();
 

@@ -1,5 +1,6 @@
 /** Headless Chromium with fake camera and microphone, and what tests read from the join page. */
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { PageState } from '../../client/src/diagnostics.js';
@@ -81,14 +82,19 @@ export function remoteTileStats(page: Page): Promise<RemoteTileStats[]> {
       if (stat['type'] === 'inbound-rtp' && typeof stat['trackIdentifier'] === 'string') inbound.set(stat['trackIdentifier'], stat);
     });
     return [...document.querySelectorAll<HTMLElement>('.tile[data-participant-id]')].map((tile) => {
-      const video = tile.querySelector('video');
+      // A participant's row holds its audio; its video is in whichever slots show it (main, speaker, grid).
+      const id = tile.dataset['participantId'] ?? '';
+      const videos = [...document.querySelectorAll<HTMLVideoElement>('video[data-participant-id]')].filter(
+        (v) => v.dataset['participantId'] === id && v.srcObject instanceof MediaStream,
+      );
+      const video = videos.sort((a, b) => b.videoWidth - a.videoWidth)[0];
       const audio = tile.querySelector('audio');
       const videoTrack = video?.srcObject instanceof MediaStream ? video.srcObject.getVideoTracks()[0]?.id : undefined;
       const audioTrack = audio?.srcObject instanceof MediaStream ? audio.srcObject.getAudioTracks()[0]?.id : undefined;
       const videoStats = videoTrack === undefined ? undefined : inbound.get(videoTrack);
       const audioStats = audioTrack === undefined ? undefined : inbound.get(audioTrack);
       return {
-        participantId: tile.dataset['participantId'] ?? '',
+        participantId: id,
         name: tile.dataset['name'] ?? '',
         videoWidth: video?.videoWidth ?? 0,
         framesDecoded: Number(videoStats?.['framesDecoded'] ?? 0),
@@ -96,4 +102,15 @@ export function remoteTileStats(page: Page): Promise<RemoteTileStats[]> {
       };
     });
   });
+}
+
+/** Where browser tests leave their screenshots (ignored by git): .tap/screenshots/<name>.png */
+export const SCREENSHOT_DIR = fileURLToPath(new URL('../../.tap/screenshots/', import.meta.url));
+
+/** Saves a screenshot of the page's viewport, for a person to look at; returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  const path = `${SCREENSHOT_DIR}${name}.png`;
+  await page.screenshot({ path });
+  return path;
 }
