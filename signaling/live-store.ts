@@ -6,6 +6,7 @@
 import type { Role } from '../protocol/claims.js';
 import type { UnitRef } from '../protocol/conference.js';
 import type { AttendanceEntry } from '../store/records.js';
+import type { AdmissionSnapshot } from './conference/admission.js';
 
 /** A site or official the meeting expects: one of its invitations that was not withdrawn. */
 export interface ExpectedSite {
@@ -43,6 +44,9 @@ export interface LiveStore {
   setStatus(meetingId: string, status: 'live' | 'ended'): Promise<void>;
   /** Appends to the meeting's attendance log. */
   record(meetingId: string, entry: AttendanceEntry): Promise<void>;
+  /** The removed links and the lock, as last saved (any meeting id, ad hoc too). */
+  admission(meetingId: string): Promise<AdmissionSnapshot | undefined>;
+  saveAdmission(meetingId: string, snapshot: AdmissionSnapshot): Promise<void>;
 }
 
 /** What the scheduler says of a verified join token it lets through. */

@@ -54,7 +54,7 @@ export function createSignaling({ httpServer, sfu, config, log, admit, live }: S
       const claims = verify(socket.handshake.auth?.token);
       const verdict = (await admit?.(claims)) ?? { guest: false };
       // A removed link, a newcomer to a locked meeting, or anyone after the end, is refused before it connects.
-      conferences.get(claims.meetingId as MeetingId)?.checkEntry(claims);
+      await conferences.checkEntry(claims);
       socket.data.claims = claims;
       socket.data.verdict = verdict;
       next();

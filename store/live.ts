@@ -2,6 +2,7 @@
 import type { UnitRef } from '../protocol/conference.js';
 import type { UnitId } from '../protocol/ids.js';
 import type { ExpectedSite, LiveStore } from '../signaling/live-store.js';
+import { LiveControlStore } from './live-control.js';
 import { IllegalTransition } from './meetings.js';
 import type { Unit } from './records.js';
 import type { Store } from './store.js';
@@ -9,6 +10,7 @@ import type { Store } from './store.js';
 const LIFECYCLE = ['scheduled', 'live', 'ended'];
 
 export function createLiveStore(store: Store): LiveStore {
+  const control = new LiveControlStore(store.redis, store.keys);
   return {
     async meeting(meetingId) {
       const meeting = await store.meetings.getMeeting(meetingId);
@@ -55,6 +57,8 @@ export function createLiveStore(store: Store): LiveStore {
       }
     },
     record: (meetingId, entry) => store.attendance.append(meetingId, entry),
+    admission: (meetingId) => control.get(meetingId),
+    saveAdmission: (meetingId, snapshot) => control.set(meetingId, snapshot),
   };
 }
 

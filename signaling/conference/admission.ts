@@ -10,9 +10,26 @@ export function linkKey(claims: JoinClaims): string {
   return claims.jti === undefined ? `sub:${claims.sub}` : `jti:${claims.jti}`;
 }
 
+/** What is kept of the admission rules across restarts. */
+export interface AdmissionSnapshot {
+  locked: boolean;
+  /** linkKey → who was removed. */
+  removed: Record<string, RemovedInfo>;
+}
+
 export class Admission {
   readonly #removed = new Map<string, RemovedInfo>();
   #locked = false;
+
+  /** Starts from what was kept (a node restarted, or the meeting was forgotten while empty). */
+  restore(saved: AdmissionSnapshot): void {
+    this.#locked = saved.locked;
+    for (const [key, info] of Object.entries(saved.removed)) this.#removed.set(key, info);
+  }
+
+  snapshot(): AdmissionSnapshot {
+    return { locked: this.#locked, removed: Object.fromEntries(this.#removed) };
+  }
 
   get locked(): boolean {
     return this.#locked;

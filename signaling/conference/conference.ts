@@ -15,7 +15,7 @@ import { conferencePolicy } from '../../sfu/policy.js';
 import type { Room } from '../../sfu/room.js';
 import type { AdmissionVerdict, LiveMeeting, LiveStore } from '../live-store.js';
 import type { MeetingServer, MeetingSocket } from '../session.js';
-import { linkKey } from './admission.js';
+import { linkKey, type AdmissionSnapshot } from './admission.js';
 import { AttendanceRecorder, by, type Subject } from './attendance.js';
 import { LiveState, type Member } from './live-state.js';
 import { may } from './permissions.js';
@@ -53,6 +53,8 @@ export interface ConferenceDeps {
   live?: LiveStore | undefined;
   /** The meeting as the scheduler holds it; undefined for an ad-hoc meeting (live at once, no list). */
   meeting?: LiveMeeting | undefined;
+  /** Removed links and the lock as last saved. */
+  admission?: AdmissionSnapshot | undefined;
 }
 
 export class Conference {
@@ -90,7 +92,10 @@ export class Conference {
   #lastRollCall = '';
   #closed = false;
 
-  constructor({ meetingId, io, log, live, meeting }: ConferenceDeps) {
+  /** Saves of the admission rules, one after another so the last decision is the one kept. */
+  #saving: Promise<void> = Promise.resolve();
+
+  constructor({ meetingId, io, log, live, meeting, admission }: ConferenceDeps) {
     this.meetingId = meetingId;
     this.controlRoom = `${meetingId}#control`;
     this.#io = io;
@@ -100,6 +105,7 @@ export class Conference {
     this.#attendance = new AttendanceRecorder(meetingId, meeting || live ? live : undefined, this.#log);
     // A scheduled meeting waits for its chair; an ad-hoc one, or one already opened, is live.
     if (meeting?.status === 'scheduled') this.state.phase = 'waiting';
+    if (admission) this.state.admission.restore(admission);
     this.state.floor.on('turn', (turn, previous, reason) => {
       if (previous) {
         this.state.turnEnded(previous.participantId);
@@ -297,7 +303,7 @@ export class Conference {
   }
 
   lock(locked: boolean): void {
-    this.state.admission.setLocked(locked);
+    if (this.state.admission.setLocked(locked)) this.#saveAdmission();
     this.#commit();
   }
 
@@ -305,6 +311,7 @@ export class Conference {
   remove(target: Member, removedBy: JoinClaims): void {
     const id = target.info.id;
     this.state.admission.remove(target.claims, Date.now());
+    this.#saveAdmission();
     const link = this.#links.get(id);
     this.#links.delete(id);
     this.#lastGrid.delete(id);
@@ -329,6 +336,7 @@ export class Conference {
 
   admit(subjectId: string): number {
     const admitted = this.state.admission.admit(subjectId);
+    if (admitted > 0) this.#saveAdmission();
     this.#commit();
     return admitted;
   }
@@ -477,9 +485,19 @@ export class Conference {
     this.#rollCallChanged();
   }
 
-  /** Resolves once the attendance entries made so far are written (tests, shutdown). */
+  /** Resolves once the attendance entries and admission rules so far are written (tests, shutdown). */
   flushed(): Promise<void> {
-    return this.#attendance.flushed();
+    return Promise.all([this.#attendance.flushed(), this.#saving]).then(() => undefined);
+  }
+
+  /** Keeps removed links and the lock in the store; a failed write is logged, the live rules still hold. */
+  #saveAdmission(): void {
+    const live = this.#live;
+    if (!live) return;
+    const snapshot = this.state.admission.snapshot();
+    this.#saving = this.#saving
+      .then(() => live.saveAdmission(this.meetingId, snapshot))
+      .catch((error: unknown) => this.#log.error('removed links and lock not saved', { error: error instanceof Error ? error.message : String(error) }));
   }
 
   close(): void {

@@ -3,6 +3,8 @@ import type { Logger } from '../../lib/log.js';
 import type { MeetingId } from '../../protocol/ids.js';
 import type { LiveStore } from '../live-store.js';
 import type { MeetingServer } from '../session.js';
+import type { JoinClaims } from '../../protocol/claims.js';
+import { Admission } from './admission.js';
 import { Conference } from './conference.js';
 
 export class Conferences {
@@ -18,6 +20,21 @@ export class Conferences {
     return this.#byMeeting.get(meetingId);
   }
 
+  /**
+   * The handshake's check of removed links and the lock: against the live meeting on this node,
+   * else against what was saved (after a restart, or once everyone had left).
+   */
+  async checkEntry(claims: JoinClaims): Promise<void> {
+    const meetingId = claims.meetingId as MeetingId;
+    const live = this.#byMeeting.get(meetingId);
+    if (live) return live.checkEntry(claims);
+    const saved = await this.deps.live?.admission(meetingId);
+    if (!saved) return;
+    const admission = new Admission();
+    admission.restore(saved);
+    admission.check(claims, false);
+  }
+
   /** The meeting's conference, opened with what the scheduler holds of it (an ad-hoc meeting when nothing). */
   async open(meetingId: MeetingId): Promise<Conference> {
     const existing = this.#byMeeting.get(meetingId);
@@ -25,8 +42,8 @@ export class Conferences {
     let opening = this.#opening.get(meetingId);
     if (!opening) {
       opening = (async () => {
-        const meeting = await this.deps.live?.meeting(meetingId);
-        const conference = this.#byMeeting.get(meetingId) ?? new Conference({ meetingId, ...this.deps, meeting });
+        const [meeting, admission] = await Promise.all([this.deps.live?.meeting(meetingId), this.deps.live?.admission(meetingId)]);
+        const conference = this.#byMeeting.get(meetingId) ?? new Conference({ meetingId, ...this.deps, meeting, admission });
         this.#byMeeting.set(meetingId, conference);
         return conference;
       })();
