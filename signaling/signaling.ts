@@ -16,7 +16,7 @@ import { Session, type MeetingServer, type MeetingSocket } from './session.js';
 
 export interface Signaling {
   readonly io: MeetingServer;
-  /** Participants joined to a meeting on this node. */
+  /** Participants joined to a meeting on this node (in it, or in its waiting room or lobby). */
   participantCount(meetingId: string): number;
   /** The live state of a meeting on this node, if it has one. */
   conference(meetingId: string): Conference | undefined;

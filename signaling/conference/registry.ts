@@ -65,8 +65,9 @@ export class Conferences {
     void draining.then(() => this.#draining.delete(draining));
   }
 
+  /** Everyone connected and joined: in the meeting, the waiting room or the lobby. */
   count(meetingId: MeetingId): number {
-    return this.#byMeeting.get(meetingId)?.size ?? 0;
+    return this.#byMeeting.get(meetingId)?.connected ?? 0;
   }
 
   /** Resolves once every conference's attendance entries made so far are written. */
