@@ -102,7 +102,7 @@ export class Conference {
     this.#log = log.child({ meetingId });
     this.#live = live;
     this.#meeting = meeting;
-    this.#attendance = new AttendanceRecorder(meetingId, meeting || live ? live : undefined, this.#log);
+    this.#attendance = new AttendanceRecorder(meetingId, live, this.#log);
     // A scheduled meeting waits for its chair; an ad-hoc one, or one already opened, is live.
     if (meeting?.status === 'scheduled') this.state.phase = 'waiting';
     if (admission) this.state.admission.restore(admission);
@@ -139,7 +139,9 @@ export class Conference {
   /** Refuses an ended meeting, a removed link or a newcomer to a locked meeting; called at the handshake and again at join. */
   checkEntry(claims: JoinClaims): void {
     if (this.state.phase === 'ended') throw new AppError('MEETING_CLOSED', 'This meeting has ended');
-    this.state.admission.check(claims, this.state.hasSubject(claims.sub));
+    // A hall reconnecting from the waiting room or the lobby is not new either.
+    const present = this.state.hasSubject(claims.sub) || [...this.#present.values()].some((p) => p.claims.sub === claims.sub);
+    this.state.admission.check(claims, present);
   }
 
   /** Refuses media to someone not in the meeting proper (the waiting room, the lobby). */
