@@ -161,6 +161,8 @@ export interface ServerToClientEvents {
    * when nobody does; encodings above it can be switched off.
    */
   'layers-needed': (msg: { producerId: ProducerId; maxSpatialLayer: number | null }) => void;
+  /** This participant's receive link got too weak for any video (`audio-only`: the server paused its video), or recovered (`full`). */
+  'link-mode': (msg: { mode: 'full' | 'audio-only' }) => void;
 
   /** To each participant in the waiting room when the chair opens the meeting: it is in now (create transports). */
   'meeting-opened': (msg: EnteredMeeting) => void;

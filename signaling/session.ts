@@ -132,6 +132,10 @@ export class Session {
     peer.on('consumer-paused', (consumerId) => this.socket.emit('consumer-paused', { consumerId }));
     peer.on('consumer-resumed', (consumerId) => this.socket.emit('consumer-resumed', { consumerId }));
     peer.on('layers-needed', (producerId, maxSpatialLayer) => this.socket.emit('layers-needed', { producerId, maxSpatialLayer }));
+    peer.on('link-mode', (mode) => {
+      this.deps.log.info('receive link', { participant: peer.id, mode });
+      this.socket.emit('link-mode', { mode });
+    });
     peer.on('closed', () => {
       if (this.#ended) return;
       // The media side went away under us (worker died, meeting closed): tell the client and hang up.

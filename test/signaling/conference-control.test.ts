@@ -326,3 +326,22 @@ t.test('messages go to everyone or to the chair and secretary only', async (t) =
   t.same(seenByOther.map((m) => m.to), ['all'], 'another site never saw the control messages (they were sent first)');
   t.match(await rawRequest(hall.socket, 'send-message', { to: 'all', text: '' }), { ok: false, error: { code: 'BAD_REQUEST' } }, 'an empty message');
 });
+
+t.test("a receiver whose link gets too weak is told it gets audio only, and when its video comes back", async (t) => {
+  const meetingId = 'control-weak-link';
+  const chair = await join(t, meetingId, 'chair', 'chair');
+  const site = await join(t, meetingId, 'site-weak', 'site');
+  await server.sfu.existingRoom(meetingId as MeetingId)!.settled();
+  const modes: string[] = [];
+  site.socket.on('link-mode', ({ mode }) => modes.push(mode));
+  // Estimates as the receive transport's bwe trace gives them, one a second.
+  for (let s = 0; s < 5; s++) site.peer().linkEstimate(50_000, s * 1000);
+  await waitFor(() => modes.length === 1, { what: 'link-mode audio-only at the site' });
+  t.same(modes, ['audio-only']);
+  await waitFor(() => site.peer().consumers.filter((c) => c.kind === 'video').every((c) => c.paused), { what: "the site's video consumers paused" });
+  t.ok(site.peer().consumers.some((c) => c.kind === 'audio' && !c.paused), "the chair's audio still reaches it");
+  for (let s = 5; s < 14; s++) site.peer().linkEstimate(1_000_000, s * 1000);
+  await waitFor(() => modes.length === 2, { what: 'link-mode full at the site' });
+  t.same(modes, ['audio-only', 'full']);
+  t.equal(chair.peer().linkMode, 'full', "the chair's link is untouched");
+});
