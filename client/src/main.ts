@@ -110,6 +110,10 @@ function run(socket: ClientSocket): void {
   let leaving = false;
   /** Transports are made once, when the participant first gets into the meeting proper. */
   let entered = false;
+  /** Participants who left, and whether a grid page came by event: newer than a join snapshot. */
+  const departed = new Set<string>();
+  let gridFromEvent = false;
+  let mutedFromEvent = false;
 
   /** A request from a control: a refusal is shown, then rethrown for the caller. */
   const send: Send = <E extends RequestName>(event: E, payload: RequestPayload<E>) =>
@@ -141,13 +145,16 @@ function run(socket: ClientSocket): void {
   };
 
   const enter = (msg: EnteredMeeting): void => {
-    model.participants.clear();
-    for (const p of msg.participants) if (p.id !== model.self?.id) model.participants.set(p.id, p);
+    // Events may have overtaken this snapshot (someone joined or left while it was on its way):
+    // they are newer, so the snapshot only adds what they did not say.
+    for (const p of msg.participants) if (p.id !== model.self?.id && !departed.has(p.id)) model.participants.set(p.id, p);
     model.setConference(msg.conference);
-    model.muted = msg.muted;
-    model.grid = msg.grid ?? null;
+    if (!mutedFromEvent) {
+      model.muted = msg.muted;
+      conference.followServerMute(msg.muted, false);
+    }
+    if (!gridFromEvent) model.grid = msg.grid ?? null;
     model.phase = msg.conference.phase === 'waiting' ? 'waiting' : 'live';
-    conference.followServerMute(msg.muted, false);
     ui.waitingRoom.hidden = true;
     ui.lobbyScreen.hidden = true;
     model.changed();
@@ -222,6 +229,7 @@ function run(socket: ClientSocket): void {
   });
 
   socket.on('participant-left', ({ participantId }) => {
+    departed.add(participantId);
     conference.closeParticipant(participantId);
     tracks.remove(participantId);
     model.participants.delete(participantId);
@@ -275,6 +283,7 @@ function run(socket: ClientSocket): void {
   // The chair's mute, enforced on the server: the page follows it.
   socket.on('muted', ({ muted, micOn }) => {
     const was = model.muted;
+    mutedFromEvent = true;
     model.muted = muted;
     conference.followServerMute(muted, micOn);
     model.micPaused = conference.isPaused('mic');
@@ -290,6 +299,7 @@ function run(socket: ClientSocket): void {
   });
 
   socket.on('grid-page', (page) => {
+    gridFromEvent = true;
     model.grid = page;
     model.changed();
   });

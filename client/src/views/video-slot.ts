@@ -59,7 +59,9 @@ export class VideoSlot {
     this.#name.textContent = id ? content.name : '';
     this.#badge.textContent = content.badge ?? '';
     this.#badge.hidden = !content.badge;
-    const source = local ?? (tracks?.video && !tracks.videoPaused ? tracks.video : null);
+    // A paused track stays on the element (the server pauses video on a weak link and resumes it).
+    const source = local ?? tracks?.video ?? null;
+    const paused = !local && (tracks?.videoPaused ?? true);
     if (source !== this.#track) {
       this.#track = source;
       this.video.srcObject = source instanceof MediaStream ? source : source ? new MediaStream([source]) : null;
@@ -69,7 +71,7 @@ export class VideoSlot {
       }
     }
     this.el.classList.toggle('self', !!local);
-    this.el.classList.toggle('no-video', !source);
+    this.el.classList.toggle('no-video', !source || paused);
     this.el.classList.toggle('empty', !id);
     this.el.classList.toggle('muted', !!content.micOff);
     this.el.classList.toggle('speaking', !!content.speaking);
