@@ -33,6 +33,8 @@ export interface Diagnostics {
   readonly participants: ParticipantInfo[];
   /** Our own roll-call answer: when the chair last called it, and when we confirmed. */
   readonly presence: { rollCalledAt: number | null; confirmedAt: number | null; headcount: number | null };
+  /** All video, or audio only while the receive link is too weak. */
+  readonly linkMode: 'full' | 'audio-only';
 }
 
 declare global {
@@ -80,6 +82,9 @@ export function createDiagnostics(model: Model): Diagnostics {
     },
     get presence() {
       return { rollCalledAt: model.rollCalledAt, confirmedAt: model.confirmedAt, headcount: model.headcount };
+    },
+    get linkMode() {
+      return model.linkMode;
     },
   } satisfies Diagnostics as Diagnostics;
   window.diemcau = diagnostics;

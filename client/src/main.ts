@@ -281,6 +281,11 @@ function run(socket: ClientSocket): void {
   });
 
   // The chair's mute, enforced on the server: the page follows it.
+  socket.on('link-mode', ({ mode }) => {
+    model.linkMode = mode;
+    toasts.show(mode === 'audio-only' ? 'notice.audioOnly' : 'notice.videoBack', {}, mode === 'audio-only' ? 'warn' : 'info');
+    model.changed();
+  });
   socket.on('muted', ({ muted, micOn }) => {
     const was = model.muted;
     mutedFromEvent = true;

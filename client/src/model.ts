@@ -25,6 +25,8 @@ export class Model {
   muted = true;
   /** The local microphone's own switch (the user muted it). */
   micPaused = false;
+  /** What the server sends this page: all video, or audio only on a weak link. */
+  linkMode: 'full' | 'audio-only' = 'full';
   cameraPaused = false;
   activeSpeaker: ParticipantId | null = null;
   /** The roll call as this site sees it: when the chair last called it, and our confirmation. */

@@ -74,6 +74,8 @@ export const en: Record<MessageKey, string> = {
   close: 'Close',
   confirm: 'Confirm',
   'notice.muted': 'The chair muted your microphone.',
+  'notice.audioOnly': 'Weak connection: receiving audio only for now.',
+  'notice.videoBack': 'Connection recovered: video is back.',
   'notice.micOn': 'You have the floor: your microphone is on.',
   'notice.unmutedAllowed': 'The chair lets you unmute.',
   'notice.floorEnded': 'Your turn has ended.',

@@ -73,6 +73,8 @@ export const vi = {
   close: 'Đóng',
   confirm: 'Xác nhận',
   'notice.muted': 'Chủ trì đã tắt micro của bạn.',
+  'notice.audioOnly': 'Đường truyền yếu: tạm thời chỉ nhận âm thanh.',
+  'notice.videoBack': 'Đường truyền đã ổn định: hình ảnh đã trở lại.',
   'notice.micOn': 'Bạn được phát biểu: micro đã bật.',
   'notice.unmutedAllowed': 'Chủ trì cho phép bạn bật micro.',
   'notice.floorEnded': 'Lượt phát biểu đã kết thúc.',
