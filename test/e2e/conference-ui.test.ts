@@ -145,6 +145,39 @@ t.test("the other sites decode the floor holder's video and receive its audio; a
   await screenshot(chair.page, 'chair-console');
 });
 
+t.test('a site on a link too weak for video is told, gets audio only, and its video back when the link recovers', async (t) => {
+  const peer = room()?.peer(c.id);
+  t.ok(peer, "the site's peer on the server");
+  // Bandwidth estimates as its receive transport's bwe trace would report them, one a second.
+  for (let s = 0; s < 5; s++) peer?.linkEstimate(50_000, s * 1000);
+  await waitFor(async () => (await c.page.evaluate(() => window.diemcau.linkMode)) === 'audio-only', { what: 'the page to hear it gets audio only' });
+  const frozen = await from(c, a);
+  const audioBefore = frozen.audioPacketsReceived;
+  // Paused on the server: no new frames arrive, while the floor holder's audio keeps coming.
+  await waitFor(
+    async () => {
+      const now = await from(c, a);
+      if (now.audioPacketsReceived > audioBefore + 50) return now;
+      throw new Error(`audio ${now.audioPacketsReceived} (before ${audioBefore})`);
+    },
+    { timeout: 15_000, interval: 250, what: 'audio to keep flowing on audio only' },
+  );
+  t.ok(peer?.consumers.filter((x) => x.kind === 'video').every((x) => x.paused), 'every video consumer of the site is paused on the server');
+  const framesOnAudioOnly = (await from(c, a)).framesDecoded;
+  t.ok(framesOnAudioOnly - frozen.framesDecoded <= 5, `no new video meanwhile (${framesOnAudioOnly - frozen.framesDecoded} frames still in flight)`);
+  for (let s = 5; s < 14; s++) peer?.linkEstimate(2_000_000, s * 1000);
+  await waitFor(async () => (await c.page.evaluate(() => window.diemcau.linkMode)) === 'full', { what: 'the page to hear video is back' });
+  const back = await waitFor(
+    async () => {
+      const now = await from(c, a);
+      if (now.framesDecoded > framesOnAudioOnly + 10) return now;
+      throw new Error(`frames ${now.framesDecoded} (on audio only ${framesOnAudioOnly})`);
+    },
+    { timeout: 15_000, interval: 250, what: 'video frames again after recovery' },
+  );
+  t.ok(back.framesDecoded > framesOnAudioOnly, 'the floor holder\'s video is decoded again');
+});
+
 t.test('a hall operator reports "no sound" to the chair and secretary only', async (t) => {
   await c.page.click('#tab-messages');
   await c.page.click('[data-quick="quickNoSound"]');
