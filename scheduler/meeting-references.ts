@@ -92,3 +92,15 @@ function quoted(ids: readonly string[]): string {
   const shown = ids.slice(0, 5).map((id) => `"${id}"`).join(', ');
   return ids.length > 5 ? `${shown} and ${ids.length - 5} more` : shown;
 }
+
+/** The meeting fields the resolved references decide: who chairs, which halls, who is invited, whose unit owns it. */
+export function referenceFields(refs: References): Pick<Meeting, 'chairId' | 'hostHallId' | 'siteHallIds' | 'invitedPersonIds' | 'secretaryIds' | 'unitId'> {
+  return {
+    chairId: refs.chairId,
+    hostHallId: refs.hostHall.id,
+    siteHallIds: refs.siteHallIds,
+    invitedPersonIds: refs.invitedPersonIds,
+    secretaryIds: refs.secretaryIds,
+    unitId: refs.hostHall.unitId,
+  };
+}

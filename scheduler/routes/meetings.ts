@@ -9,7 +9,7 @@ import { loadMeetingAccess, type MeetingAccess } from '../access/meetings.js';
 import { callerOf, requireRole } from '../auth/plugin.js';
 import type { ApiContext } from '../context.js';
 import { MeetingCreateBody, MeetingPatchBody, normaliseSchedule, parseInstant } from '../meeting-input.js';
-import { checkScope, resolveReferences } from '../meeting-references.js';
+import { checkScope, referenceFields, resolveReferences } from '../meeting-references.js';
 import { meetingView, MeetingView } from '../meeting-view.js';
 import { expand, formatLocal } from '../recurrence.js';
 import { IdParams, responses } from '../schemas.js';
@@ -80,15 +80,10 @@ export const meetingRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
           ...(body.description ? { description: body.description } : {}),
           agenda: body.agenda ?? [],
           ...schedule,
-          chairId: refs.chairId,
-          hostHallId: refs.hostHall.id,
-          siteHallIds: refs.siteHallIds,
-          invitedPersonIds: refs.invitedPersonIds,
-          secretaryIds: refs.secretaryIds,
+          ...referenceFields(refs),
           status: 'scheduled',
           uid: `${id}@diemcau`,
           sequence: 0,
-          unitId: refs.hostHall.unitId,
           createdBy: caller.person.id,
           createdAt: now,
           updatedAt: now,
@@ -215,12 +210,7 @@ export const meetingRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
           ...(description ? { description } : {}),
           agenda: body.agenda ?? current.agenda,
           ...schedule,
-          chairId: refs.chairId,
-          hostHallId: refs.hostHall.id,
-          siteHallIds: refs.siteHallIds,
-          invitedPersonIds: refs.invitedPersonIds,
-          secretaryIds: refs.secretaryIds,
-          unitId: refs.hostHall.unitId,
+          ...referenceFields(refs),
         };
       });
       return meetingView(savedMeeting(result, request.params.id), true, expand(savedMeeting(result, request.params.id), { from: Date.now(), limit: 10 }));
