@@ -4,6 +4,9 @@
  * 20 s) it prints, for one ordinary site and for the chair, how many consumers the server holds for
  * it (video/audio) and the kbit/s it receives (inbound-rtp bytes over MEASURE_S, default 10 s).
  *   npm run bench:bitrate            SITES=12 npm run bench:bitrate
+ * BROWSER_SITES=k (default: all) makes only the first k sites browsers and the rest Node clients
+ * that join, publish (RTP parameters, no packets) and consume like a site, so 20 sites fit on 2 cores;
+ * what a site receives depends only on the chair and the floor holder, which stay real browsers.
  */
 import type { Page } from 'playwright-core';
 import type { MeetingId, ParticipantId } from '../protocol/ids.js';
@@ -11,11 +14,17 @@ import { createServer } from '../server.js';
 import { testConfig } from '../test/helpers/config.js';
 import { assertClientBuilt, launchChromium, openJoinPage, settledState, type JoinPage } from '../test/helpers/browser.js';
 import { waitFor } from '../test/helpers/wait.js';
+import { participant } from '../test/helpers/conference.js';
+import type { Test } from 'tap';
 
 const sites = Number(process.env['SITES'] ?? 20);
 const warmupMs = Number(process.env['WARMUP_S'] ?? 20) * 1000;
 const measureMs = Number(process.env['MEASURE_S'] ?? 10) * 1000;
+const browserSites = Math.min(sites, Number(process.env['BROWSER_SITES'] ?? sites));
 const meetingId = 'bench-bitrate';
+/** Node clients register their clean-up here (the test helpers expect a tap Test for that). */
+const cleanups: (() => unknown)[] = [];
+const nodeScope = { teardown: (fn: () => unknown) => cleanups.push(fn) } as unknown as Test;
 
 assertClientBuilt();
 const config = testConfig({ logLevel: 'error' });
@@ -58,8 +67,13 @@ try {
     pages.push(opened);
   };
   await open(0);
-  for (let i = 1; i <= sites; i += 4) await Promise.all(Array.from({ length: Math.min(4, sites + 1 - i) }, (_, k) => open(i + k)));
-  console.log(`${sites} sites + chair joined in ${((Date.now() - started) / 1000).toFixed(1)} s; steady state for ${warmupMs / 1000} s…`);
+  for (let i = 1; i <= browserSites; i += 4) await Promise.all(Array.from({ length: Math.min(4, browserSites + 1 - i) }, (_, k) => open(i + k)));
+  for (let i = browserSites + 1; i <= sites; i++) {
+    await participant(nodeScope, server, { meetingId, sub: `site-${i}`, role: 'site', name: `Điểm cầu ${i} (Node)` });
+  }
+  console.log(
+    `${sites} sites (${browserSites} browsers, ${sites - browserSites} Node clients) + chair joined in ${((Date.now() - started) / 1000).toFixed(1)} s; steady state for ${warmupMs / 1000} s…`,
+  );
 
   const room = server.sfu.existingRoom(meetingId as MeetingId);
   if (!room) throw new Error('no room');
@@ -71,6 +85,7 @@ try {
   // On 2 cores a page can drop out while 21 encoders start: say how many are really in.
   await waitFor(() => room.peers.length === sites + 1, { timeout: 30_000, what: 'every peer in the room' }).catch(() => undefined);
   const states = await Promise.all(pages.map((p) => p.page.evaluate(() => window.diemcau.state).catch(() => 'closed')));
+  if (browserSites < sites) states.push(...Array.from({ length: sites - browserSites }, () => 'node'));
   console.log(`in the room: ${room.peers.length} peers; page states: ${JSON.stringify(countBy(states))}`);
   await chair.page.click('#tab-participants');
   await chair.page.click(`#tiles [data-participant-id="${speakerId}"] [data-action="grant"]`);
@@ -95,6 +110,7 @@ try {
   const total = room.peers.reduce((n, p) => n + p.consumers.length, 0);
   console.log(`whole room: ${room.peers.length} peers, ${total} consumers`);
 } finally {
+  for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
   await Promise.all(pages.map((p) => p.context.close().catch(() => undefined)));
   await browser.close();
   await server.close();
