@@ -48,6 +48,8 @@ export interface EnteredMeeting {
   muted: boolean;
   /** The chair and secretary's first grid page (9 tiles); set-grid-page turns it. */
   grid?: GridPage;
+  /** The latest messages this participant may read (at most 50), so a page that comes in late sees them. */
+  messages?: ChatMessage[];
 }
 
 /**
@@ -58,6 +60,8 @@ export interface EnteredMeeting {
  */
 export interface JoinResponse extends EnteredMeeting {
   meetingId: MeetingId;
+  /** The meeting's title, when the scheduler holds it. */
+  title?: string;
   self: ParticipantInfo;
   /** In the waiting room: the meeting's title and start. */
   waiting?: WaitingInfo;

@@ -150,7 +150,7 @@ export class Session {
       role: this.participant.role,
       ...(arrival.lobby ? { lobby: true } : arrival.waiting ? { waiting: true } : {}),
     });
-    return { meetingId: this.meetingId, self: this.participant, ...arrival };
+    return { meetingId: this.meetingId, ...(conference.title ? { title: conference.title } : {}), self: this.participant, ...arrival };
   }
 
   #inConference(): { conference: Conference; me: Member } {

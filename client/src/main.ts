@@ -36,6 +36,7 @@ const ui = {
   noticeMessage: byId('notice-message'),
   noticeDetail: byId('notice-detail'),
   meetingId: byId('meeting-id'),
+  meetingTitle: byId('meeting-title'),
   selfName: byId('self-name'),
   selfRole: byId('self-role'),
   micState: byId('mic-state'),
@@ -154,6 +155,10 @@ function run(socket: ClientSocket): void {
       conference.followServerMute(msg.muted, false);
     }
     if (!gridFromEvent) model.grid = msg.grid ?? null;
+    // Messages said before this page came in; any that arrived as events meanwhile are not repeated.
+    const known = new Set(model.messages.map((m) => m.id));
+    const earlier = (msg.messages ?? []).filter((m) => !known.has(m.id));
+    if (earlier.length > 0) model.messages.unshift(...earlier);
     model.phase = msg.conference.phase === 'waiting' ? 'waiting' : 'live';
     ui.waitingRoom.hidden = true;
     ui.lobbyScreen.hidden = true;
@@ -406,7 +411,7 @@ function run(socket: ClientSocket): void {
     diagnostics.self = joined.self;
     model.self = joined.self;
     model.meetingId = joined.meetingId;
-    showSelf(joined.meetingId, joined.self);
+    showSelf(joined.meetingId, joined.self, joined.title);
     buildLayout();
     if (!socket.connected) return;
     if (joined.lobby) {
@@ -501,12 +506,19 @@ function renderWaiting(): void {
   i18n.bind(ui.waitingStart, 'startsAt', { time: i18n.dateTime(waitingInfo.startsAt) });
 }
 
-function showSelf(meetingId: string, self: ParticipantInfo): void {
+function showSelf(meetingId: string, self: ParticipantInfo, title?: string): void {
   ui.meetingId.textContent = meetingId;
+  // A scheduled meeting shows its title; its id stays in the page (and in the tooltip) for support.
+  if (title) {
+    ui.meetingTitle.textContent = title;
+    ui.meetingTitle.title = meetingId;
+    ui.meetingTitle.hidden = false;
+    ui.meetingId.hidden = true;
+  }
   ui.selfName.textContent = self.name;
   ui.selfLabel.textContent = self.name;
   i18n.bind(ui.selfRole, `role.${self.role}`);
-  document.title = `${self.name} · ${meetingId}`;
+  document.title = `${self.name} · ${title ?? meetingId}`;
 }
 
 /** Chair and secretary: the roll call, kept current by the server while the console watches it. */

@@ -201,6 +201,11 @@ export class Conference {
     return m ? { title: m.title, startsAt: m.start, endsAt: m.end } : { title: this.meetingId, startsAt: new Date().toISOString() };
   }
 
+  /** The meeting's title when the scheduler holds it. */
+  get title(): string | undefined {
+    return this.#meeting?.title;
+  }
+
   participants(): ParticipantInfo[] {
     return [...this.state.members].map((m) => m.info);
   }
@@ -221,7 +226,9 @@ export class Conference {
     socket.to(this.meetingId).emit('participant-joined', info);
     this.#commit();
     this.#log.info('participant entered', { participant: info.id, role: info.role });
-    return { participants, conference: this.#snapshot(member), muted: peer.audioHeld, ...(grid ? { grid } : {}) };
+    // What was said before it came in, as far as it may read it: to everyone, or to the chair's side if it is there.
+    const messages = this.state.messages.messages.filter((m) => m.to === 'all' || member.grid || m.from === info.id).slice(-50);
+    return { participants, conference: this.#snapshot(member), muted: peer.audioHeld, messages, ...(grid ? { grid } : {}) };
   }
 
   /** Someone disconnected; true if it was in the meeting proper (the others were told it joined). */

@@ -345,3 +345,16 @@ t.test("a receiver whose link gets too weak is told it gets audio only, and when
   t.same(modes, ['audio-only', 'full']);
   t.equal(chair.peer().linkMode, 'full', "the chair's link is untouched");
 });
+
+t.test('a participant who comes in late gets the messages it may read', async (t) => {
+  const meetingId = 'control-late-messages';
+  const chair = await join(t, meetingId, 'chair', 'chair');
+  const site = await join(t, meetingId, 'site-early', 'site');
+  await ok(chair.socket, 'send-message', { to: 'all', text: 'Chào các điểm cầu' });
+  await ok(site.socket, 'send-message', { to: 'control', text: 'Điểm cầu không nghe được tiếng' });
+  const late = await joinAs(t, server, { sub: 'site-late', meetingId, role: 'site', name: 'Điểm cầu đến muộn' });
+  t.same(late.joined.messages?.map((m) => m.text), ['Chào các điểm cầu'], 'a site: the message to everyone, not the one to the chair');
+  const secretary = await joinAs(t, server, { sub: 'secretary', meetingId, role: 'secretary', name: 'Thư ký' });
+  t.same(secretary.joined.messages?.map((m) => m.text), ['Chào các điểm cầu', 'Điểm cầu không nghe được tiếng'], 'the secretary: both');
+  t.equal(late.joined.title, undefined, 'an ad-hoc meeting has no title');
+});

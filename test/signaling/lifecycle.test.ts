@@ -29,6 +29,7 @@ t.test('waiting room, open, end', async (t) => {
   const d1 = await joinWith(t, server, token('h-hall-d1'));
   await t.test('a site arriving before the opening waits, without media', async (t) => {
     t.match(d1.joined.waiting, { title: 'Giao ban quý IV' }, 'the join ack says it waits, with the title');
+    t.equal(d1.joined.title, 'Giao ban quý IV', "the join ack names the scheduler's meeting");
     t.ok(d1.joined.waiting && Date.parse(d1.joined.waiting.startsAt) > Date.now(), 'and the start time');
     t.equal(d1.joined.lobby, undefined, 'not a lobby');
     t.equal(d1.joined.conference.phase, 'waiting');
