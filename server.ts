@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
-import { signJoinToken } from './lib/join-token.js';
+import { joinUrl, signJoinToken } from './lib/join-token.js';
 import { createLogger, type Logger } from './lib/log.js';
 import type { JoinClaims } from './protocol/claims.js';
 import { buildScheduler } from './scheduler/app.js';
@@ -116,7 +116,7 @@ function finish({ config, log, store, redisUrl, firstAdmin, sfu, app, signaling,
         ...options,
         expiresAt: options.expiresAt ?? Math.floor(Date.now() / 1000) + 12 * 3600,
       }),
-    joinUrl: (token) => `${url}/join?token=${encodeURIComponent(token)}`,
+    joinUrl: (token) => joinUrl(url, token),
     async close() {
       if (closed) return;
       closed = true;

@@ -1,7 +1,5 @@
-import { createSigner, createVerifier, TokenError } from 'fast-jwt';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { AppError } from '../lib/errors.js';
-import { JOIN_AUDIENCE, JoinClaims } from '../protocol/claims.js';
+import { createJoinTokenSigner, createJoinTokenVerifier, joinUrl } from '../lib/join-token.js';
+import type { JoinClaims } from '../protocol/claims.js';
 import type { Hall, Invitation, Meeting, Person } from '../store/records.js';
 import { lastEnd } from './recurrence.js';
 
@@ -9,7 +7,6 @@ import { lastEnd } from './recurrence.js';
 export const OPENS_BEFORE_MS = 30 * 60_000;
 
 const NAME_MAX = 120;
-const checkClaims = TypeCompiler.Compile(JoinClaims);
 
 /** Who an invitation is for, as the directory knows them. */
 export interface Invitee {
@@ -56,17 +53,9 @@ export function joinClaims(meeting: Meeting, invitee: Invitee): JoinClaims {
  * time (its window) or the invitee's name or role does.
  */
 export function createJoinLinkSigner(secret: string, publicUrl: () => string) {
-  const sign = createSigner({ key: secret, algorithm: 'HS256' });
-  const token = (meeting: Meeting, invitee: Invitee): string => {
-    const { notBefore, expiresAt } = joinWindow(meeting);
-    return sign({
-      ...joinClaims(meeting, invitee),
-      aud: JOIN_AUDIENCE,
-      iat: Math.floor(Date.parse(invitee.invitation.createdAt) / 1000),
-      nbf: notBefore,
-      exp: expiresAt,
-    });
-  };
+  const sign = createJoinTokenSigner(secret);
+  const token = (meeting: Meeting, invitee: Invitee): string =>
+    sign(joinClaims(meeting, invitee), { ...joinWindow(meeting), issuedAt: Math.floor(Date.parse(invitee.invitation.createdAt) / 1000) });
   return {
     token,
     url: (meeting: Meeting, invitee: Invitee): string => joinUrl(publicUrl(), token(meeting, invitee)),
@@ -74,31 +63,10 @@ export function createJoinLinkSigner(secret: string, publicUrl: () => string) {
 }
 export type JoinLinkSigner = ReturnType<typeof createJoinLinkSigner>;
 
-export function joinUrl(base: string, token: string): string {
-  return `${base}/join?token=${encodeURIComponent(token)}`;
-}
-
 /**
  * Verifies an invitation's join token for RSVP: signature, audience and expiry as the meeting
  * handshake does, but not `nbf` — people answer an invitation days before the meeting opens.
  */
 export function createInvitationTokenVerifier(secret: string): (token: string) => JoinClaims & { jti: string } {
-  const verify = createVerifier({ key: secret, algorithms: ['HS256'], allowedAud: JOIN_AUDIENCE, requiredClaims: ['exp'], ignoreNotBefore: true });
-  return (token) => {
-    if (token.length === 0 || token.length > 4096) throw new AppError('UNAUTHORIZED', 'The invitation link is malformed');
-    let payload: Record<string, unknown>;
-    try {
-      payload = { ...(verify(token) as Record<string, unknown>) };
-    } catch (error) {
-      const code = error instanceof TokenError ? error.code : undefined;
-      if (code === TokenError.codes.expired) throw new AppError('TOKEN_EXPIRED', 'The invitation link has expired: the meeting is over');
-      if (code === TokenError.codes.invalidSignature) throw new AppError('UNAUTHORIZED', 'The invitation link has an invalid signature');
-      if (code === TokenError.codes.invalidClaimValue) throw new AppError('UNAUTHORIZED', 'The token is not an invitation link');
-      throw new AppError('UNAUTHORIZED', 'The invitation link is malformed');
-    }
-    for (const registered of ['aud', 'iat', 'nbf', 'exp', 'iss']) delete payload[registered];
-    if (!checkClaims.Check(payload) || typeof payload.jti !== 'string')
-      throw new AppError('UNAUTHORIZED', 'The link does not name an invitation');
-    return payload as JoinClaims & { jti: string };
-  };
+  return createJoinTokenVerifier(secret, 'invitation');
 }

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { signJoinToken } from '../lib/join-token.js';
+import { joinUrl, signJoinToken } from '../lib/join-token.js';
 import { JoinClaims, ROLES } from '../protocol/claims.js';
 import { loadJwtSecret } from '../signaling/config.js';
 
@@ -48,4 +48,4 @@ const env = process.env;
 const secret = loadJwtSecret(env, resolve(env.DATA_DIR || 'data'));
 const base = (values.url || env.PUBLIC_URL || `http://localhost:${env.PORT || 3000}`).replace(/\/+$/, '');
 const token = signJoinToken(secret, claims, { expiresAt: Math.floor(Date.now() / 1000 + hours * 3600) });
-console.log(`${base}/join?token=${encodeURIComponent(token)}`);
+console.log(joinUrl(base, token));
