@@ -25,7 +25,7 @@ export function createKeys(prefix: string) {
     invitations: (meetingId: string) => key('meeting', meetingId, 'invitations'),
     /** zset: "meetingId|startMs|endMs" per booked occurrence, score = startMs; never overlapping */
     hallBookings: (hallId: string) => key('hall', hallId, 'bookings'),
-    /** set: meeting ids where the person chairs or is invited */
+    /** set: meeting ids where the person chairs, is a secretary or is invited (also after being taken off) */
     personMeetings: (personId: string) => key('person', personId, 'meetings'),
     /** list: attendance log entries (JSON) of a meeting, in order */
     attendance: (meetingId: string) => key('meeting', meetingId, 'attendance'),
@@ -37,6 +37,8 @@ export function createKeys(prefix: string) {
     directoryVersions: () => key('directory-versions'),
     /** hash: "person:<id>" or "hall:<id>" → its current feed token (the reverse of feedTokens) */
     feedTokenBySubject: () => key('feed-tokens', 'by-subject'),
+    /** string with TTL: a live meeting's removed links and lock (AdmissionControl JSON) */
+    admission: (meetingId: string) => key('meeting', meetingId, 'admission'),
   };
 }
 

@@ -22,18 +22,14 @@ export class LiveControlStore {
     private readonly keys: Keys,
   ) {}
 
-  /** string: AdmissionControl JSON. Built from the meeting's key, as keys.ts builds every key under it. */
-  #key(meetingId: string): string {
-    return `${this.keys.meeting(meetingId)}:admission`;
-  }
 
   async get(meetingId: string): Promise<AdmissionControl | undefined> {
-    const raw = await this.redis.get(this.#key(meetingId));
+    const raw = await this.redis.get(this.keys.admission(meetingId));
     return raw == null ? undefined : (JSON.parse(raw) as AdmissionControl);
   }
 
   async set(meetingId: string, control: AdmissionControl): Promise<void> {
-    const key = this.#key(meetingId);
+    const key = this.keys.admission(meetingId);
     if (!control.locked && Object.keys(control.removed).length === 0) await this.redis.del(key);
     else await this.redis.set(key, JSON.stringify(control), { EX: TTL_SECONDS });
   }
