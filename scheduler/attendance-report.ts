@@ -83,9 +83,10 @@ interface Tally {
 export function attendanceReport(input: ReportInput): AttendanceReport {
   const { meeting, tree } = input;
   const tallies = new Map<string, Tally>();
+  // Rows are counted under the unit one level below the meeting's own (its districts).
+  const depth = tree.path(meeting.unitId).length;
   const group = (unitId: string | undefined) => {
     const path = unitId ? tree.path(unitId) : [];
-    const depth = tree.path(meeting.unitId).length;
     const unit = path[depth] ?? path[depth - 1] ?? tree.get(meeting.unitId) ?? path[path.length - 1];
     return { groupId: unit?.id ?? meeting.unitId, groupName: unit?.name ?? meeting.unitId };
   };
