@@ -4,7 +4,7 @@ import type { UnitId } from '../protocol/ids.js';
 import type { ExpectedSite, LiveStore } from '../signaling/live-store.js';
 import { LiveControlStore } from './live-control.js';
 import { IllegalTransition } from './meetings.js';
-import type { Unit } from './records.js';
+import { UnitTree } from '../scheduler/unit-tree.js';
 import type { Store } from './store.js';
 
 const LIFECYCLE = ['scheduled', 'live', 'ended'];
@@ -16,8 +16,8 @@ export function createLiveStore(store: Store): LiveStore {
       const meeting = await store.meetings.getMeeting(meetingId);
       if (!meeting) return undefined;
       const [invitations, units] = await Promise.all([store.meetings.listInvitations(meetingId), store.directory.listUnits()]);
-      const byId = new Map(units.map((u) => [u.id, u]));
-      const unitPath = (unitId: string): UnitRef[] => pathOf(byId, unitId);
+      const tree = new UnitTree(units);
+      const unitPath = (unitId: string): UnitRef[] => tree.path(unitId).map((u) => ({ id: u.id as UnitId, name: u.name }));
       const live = invitations.filter((i) => !i.removed);
       const hallIds = live.flatMap((i) => (i.kind === 'hall' && i.hallId ? [i.hallId] : []));
       const personIds = live.flatMap((i) => (i.kind === 'person' && i.personId ? [i.personId] : []));
@@ -31,7 +31,7 @@ export function createLiveStore(store: Store): LiveStore {
         const unitId = record?.unitId ?? null;
         return [{ invitationId: i.id, kind: i.kind, subjectId, name: record?.name ?? subjectId, role: i.role, unitId, unitPath: unitId ? unitPath(unitId) : [] }];
       });
-      const own = byId.get(meeting.unitId);
+      const own = tree.get(meeting.unitId);
       return {
         id: meeting.id,
         status: meeting.status,
@@ -60,15 +60,4 @@ export function createLiveStore(store: Store): LiveStore {
     admission: (meetingId) => control.get(meetingId),
     saveAdmission: (meetingId, snapshot) => control.set(meetingId, snapshot),
   };
-}
-
-/** Root first; stops at a cycle or a missing parent. */
-function pathOf(units: ReadonlyMap<string, Unit>, unitId: string): UnitRef[] {
-  const path: UnitRef[] = [];
-  const seen = new Set<string>();
-  for (let unit = units.get(unitId); unit && !seen.has(unit.id); unit = unit.parentId ? units.get(unit.parentId) : undefined) {
-    seen.add(unit.id);
-    path.unshift({ id: unit.id as UnitId, name: unit.name });
-  }
-  return path;
 }
