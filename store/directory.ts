@@ -3,6 +3,7 @@ import type { RedisClient } from './redis.js';
 import type { Keys } from './keys.js';
 import type { Hall, Meeting, Person, Unit } from './records.js';
 import { readSnapshot, transact, type DirectoryTx, type DirectoryView } from './directory-tx.js';
+import { UnitTree } from '../scheduler/unit-tree.js';
 
 export type { DirectoryView } from './directory-tx.js';
 
@@ -160,7 +161,7 @@ export class DirectoryStore {
       const moved = after.parentId !== before.parentId;
       if (moved && after.parentId !== null && !units.has(after.parentId)) throw unknownRef('parent unit', after.parentId);
       authorize(tx.view, before, after);
-      if (moved && after.parentId !== null && pathIds(units, after.parentId).includes(id))
+      if (moved && after.parentId !== null && new UnitTree([...units.values()]).isWithin(after.parentId, id))
         throw new AppError('BAD_REQUEST', `Unit "${id}" cannot move under "${after.parentId}": that unit is inside its own subtree`);
       tx.unchangedPath(id);
       if (after.parentId !== null) tx.unchangedPath(after.parentId);
@@ -445,13 +446,6 @@ function referenced(what: string, refs: References): AppError {
 function addRefs(refs: References, kind: keyof References, records: readonly { id: string; name?: string; title?: string }[]): void {
   if (records.length === 0) return;
   refs[kind] = { count: records.length, items: records.slice(0, REFS_SHOWN).map((r) => ({ id: r.id, name: r.name ?? r.title ?? r.id })) };
-}
-
-/** The ids from the root down to the unit. */
-function pathIds(units: ReadonlyMap<string, Unit>, id: string): string[] {
-  const path: string[] = [];
-  for (let u = units.get(id); u && !path.includes(u.id); u = u.parentId === null ? undefined : units.get(u.parentId)) path.unshift(u.id);
-  return path;
 }
 
 /** The object without its undefined properties, so a spread does not erase fields. */

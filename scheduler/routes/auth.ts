@@ -6,6 +6,7 @@ import { callerOf, requireRole } from '../auth/plugin.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
 import type { ApiContext } from '../context.js';
 import { responses } from '../schemas.js';
+import { UnitTree } from '../unit-tree.js';
 
 const Credentials = Type.Object({
   username: Type.String({ minLength: 1, maxLength: 64 }),
@@ -58,11 +59,8 @@ export const authRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { s
     { preHandler: requireRole(), schema: { tags: ['auth'], summary: 'The signed-in person, their unit and its path from the root', security: [{ bearerAuth: [] }], response: responses(200, Me, [401]) } },
     async (request) => {
       const { person } = callerOf(request);
-      const units = await store.directory.listUnits();
-      const byId = new Map(units.map((u) => [u.id, u]));
-      const unitPath: Unit[] = [];
-      for (let u = byId.get(person.unitId); u && !unitPath.includes(u); u = u.parentId ? byId.get(u.parentId) : undefined) unitPath.unshift(u);
-      return { person, unit: byId.get(person.unitId) ?? null, unitPath };
+      const tree = new UnitTree(await store.directory.listUnits());
+      return { person, unit: tree.get(person.unitId) ?? null, unitPath: tree.path(person.unitId) };
     },
   );
 
