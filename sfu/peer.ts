@@ -61,6 +61,8 @@ export class Peer extends TypedEmitter<PeerEvents> {
   readonly #lastKeyFrame = new WeakMap<ms.Consumer, number>();
   readonly #layersAnnounced = new Map<string, SpatialLayer | null>();
   #audioHeld = false;
+  /** The last release of the hold gave the floor: a microphone born held comes back on. */
+  #releasedToSpeak = false;
   /** Video consumers this peer's weak link paused; resumed when it recovers. */
   readonly #linkPaused = new Set<ms.Consumer>();
   readonly #link = new LinkGuard();
@@ -184,13 +186,24 @@ export class Peer extends TypedEmitter<PeerEvents> {
     } finally {
       this.#pendingSources.delete(req.source);
     }
+    // In line with holds: one decided while the worker created this microphone did not see it,
+    // and one decided from now on finds it registered.
+    try {
+      await this.#serially(async () => {
+        if (!this.#closed && producer.kind === 'audio') await this.#matchHold(producer);
+        if (this.#closed) return;
+        this.#producers.set(producer.id, producer);
+        producer.on('transportclose', () => this.#producers.delete(producer.id));
+        producer.observer.once('close', () => this.#layersAnnounced.delete(producer.id));
+      });
+    } catch (error) {
+      producer.close();
+      throw error;
+    }
     if (this.#closed) {
       producer.close();
       throw new AppError('MEETING_CLOSED', 'The participant left while producing');
     }
-    this.#producers.set(producer.id, producer);
-    producer.on('transportclose', () => this.#producers.delete(producer.id));
-    producer.observer.once('close', () => this.#layersAnnounced.delete(producer.id));
     this.host.producerAdded(producer);
     return producer.id as ProducerId;
   }
@@ -222,9 +235,10 @@ export class Peer extends TypedEmitter<PeerEvents> {
    */
   async holdAudio(held: boolean, options: { resume?: boolean } = {}): Promise<void> {
     if (this.#closed) return;
-    // Set at once, so a resume request racing this one is already refused.
+    // Set at once, so a resume request racing this one (or a microphone being created) sees it.
     this.#audioHeld = held;
-    const step = async () => {
+    this.#releasedToSpeak = !held && options.resume === true;
+    await this.#serially(async () => {
       for (const p of this.producers) {
         if (p.kind !== 'audio' || p.closed) continue;
         // Unconditional: `paused` only changes once the worker answers, so it may be stale here.
@@ -233,8 +247,18 @@ export class Peer extends TypedEmitter<PeerEvents> {
         else continue;
         this.host.producerChanged(p);
       }
-    };
-    // One after another, so the worker sees holds and releases in the order they were decided.
+    });
+  }
+
+  /** A new microphone follows the hold as it stands now, not as it stood when it was requested. */
+  async #matchHold(producer: ms.Producer<ProducerAppData>): Promise<void> {
+    if (producer.closed) return;
+    if (this.#audioHeld && !producer.paused) await producer.pause();
+    else if (!this.#audioHeld && producer.paused && this.#releasedToSpeak) await producer.resume();
+  }
+
+  /** One after another, so the worker sees holds and releases in the order they were decided. */
+  async #serially(step: () => Promise<void>): Promise<void> {
     const run = this.#holding.then(step, step);
     this.#holding = run.catch(() => {});
     await run;

@@ -263,3 +263,35 @@ t.test('a receive link too weak for any video gets audio only, and its video bac
   await waitFor(() => b.consumers.filter((x) => x.kind === 'video').every((x) => !x.paused), { what: 'every video consumer resumed' });
   t.pass('video is back on both consumers');
 });
+
+t.test('a hold or a floor grant decided while the microphone is being created still applies to it', async (t) => {
+  const room = await openRoom(t, 'room-hold-race');
+  const muted = room.addPeer(A, room.rtpCapabilities);
+  const mutedSend = await muted.createTransport('send');
+  await muted.holdAudio(true);
+  // Requested while held (so born paused); the floor is granted before the worker answers.
+  const granted = muted.produce({ transportId: mutedSend.id, kind: 'audio', source: 'mic', rtpParameters: opusParameters(room.rtpCapabilities, 3111) });
+  await muted.holdAudio(false, { resume: true });
+  const grantedMicId = await granted;
+  const grantedMic = muted.producers.find((p) => p.id === grantedMicId)!;
+  t.equal(grantedMic.paused, false, 'the floor holder is heard');
+
+  const free = room.addPeer(B, room.rtpCapabilities);
+  const freeSend = await free.createTransport('send');
+  // Requested while free (so born live); the chair mutes before the worker answers.
+  const held = free.produce({ transportId: freeSend.id, kind: 'audio', source: 'mic', rtpParameters: opusParameters(room.rtpCapabilities, 3222) });
+  await free.holdAudio(true);
+  const heldMicId = await held;
+  const heldMic = free.producers.find((p) => p.id === heldMicId)!;
+  t.equal(heldMic.paused, true, 'the muted site is not heard');
+
+  const quiet = room.addPeer(C, room.rtpCapabilities);
+  const quietSend = await quiet.createTransport('send');
+  await quiet.holdAudio(true);
+  // Released for free discussion, not given the floor: the site unmutes itself.
+  const released = quiet.produce({ transportId: quietSend.id, kind: 'audio', source: 'mic', rtpParameters: opusParameters(room.rtpCapabilities, 3333) });
+  await quiet.holdAudio(false);
+  const quietMicId = await released;
+  const quietMic = quiet.producers.find((p) => p.id === quietMicId)!;
+  t.equal(quietMic.paused, true, 'a release without the floor does not switch a microphone on');
+});
