@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { AttendanceEntry, Hall, Invitation, Meeting, Person } from '../store/records.js';
+import type { ReportSession } from './attendance-session.js';
 import type { UnitTree } from './unit-tree.js';
 
 /** One site or official in the report: when it was there, whether it confirmed, how often it spoke. */
@@ -63,6 +64,8 @@ export interface ReportInput {
   tree: UnitTree;
   entries: readonly AttendanceEntry[];
   now: Date;
+  /** The session reported on (a recurring meeting's log holds them all); the whole log when absent. */
+  session?: ReportSession;
 }
 
 interface Tally {
@@ -133,7 +136,9 @@ export function attendanceReport(input: ReportInput): AttendanceReport {
       tally.floorSince = null;
     }
   };
-  for (const entry of input.entries) {
+  const { session } = input;
+  const entries = session ? input.entries.filter((e) => Date.parse(e.at) >= session.from && Date.parse(e.at) < session.to) : input.entries;
+  for (const entry of entries) {
     const at = Date.parse(entry.at);
     if (entry.type === 'opened') openedAt ??= entry.at;
     if (entry.type === 'ended') {
@@ -237,9 +242,9 @@ export function attendanceReport(input: ReportInput): AttendanceReport {
     meeting: {
       id: meeting.id,
       title: meeting.title,
-      start: meeting.start,
-      end: meeting.end,
-      status: meeting.status,
+      start: session ? new Date(session.start).toISOString() : meeting.start,
+      end: session ? new Date(session.end).toISOString() : meeting.end,
+      status: session?.status ?? meeting.status,
       chair: input.people.get(meeting.chairId)?.name ?? null,
       openedAt,
       endedAt,

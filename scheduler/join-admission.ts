@@ -3,10 +3,11 @@ import type { JoinClaims } from '../protocol/claims.js';
 import type { AdmissionVerdict } from '../signaling/live-store.js';
 import type { Store } from '../store/store.js';
 import { joinWindow } from './join-links.js';
-import { formatLocal } from './recurrence.js';
+import type { Meeting } from '../store/records.js';
+import { formatLocal, OPENS_BEFORE_MS, sessionAt } from './recurrence.js';
 
 /** Why a signed, unexpired join link is still refused: sent as `details.reason`, for the join page. */
-export type RefusalReason = 'cancelled' | 'ended' | 'removed' | 'outdated' | 'moved';
+export type RefusalReason = 'cancelled' | 'ended' | 'removed' | 'outdated' | 'moved' | 'between';
 
 const refuse = (code: 'MEETING_CLOSED' | 'FORBIDDEN' | 'TOKEN_NOT_YET_VALID', reason: RefusalReason, message: string) =>
   new AppError(code, message, { reason });
@@ -31,6 +32,7 @@ export function createJoinAdmission(store: Store, now: () => number = Date.now):
     const invitation = claims.jti ? await store.meetings.getInvitation(meeting.id, claims.jti) : undefined;
     if (!invitation) {
       if (now() >= joinWindow(meeting).expiresAt * 1000) throw refuse('MEETING_CLOSED', 'ended', 'This meeting has ended');
+      checkSession(meeting, now());
       return { guest: true };
     }
     const subject = invitation.kind === 'hall' ? invitation.hallId : invitation.personId;
@@ -42,6 +44,19 @@ export function createJoinAdmission(store: Store, now: () => number = Date.now):
     if (at >= expiresAt * 1000) throw refuse('MEETING_CLOSED', 'ended', 'This meeting has ended');
     if (at < notBefore * 1000)
       throw refuse('TOKEN_NOT_YET_VALID', 'moved', `The meeting was moved: it opens at ${formatLocal(notBefore * 1000)} (Vietnam time)`);
+    checkSession(meeting, at);
     return { guest: false, invitationId: invitation.id };
   };
+}
+
+/**
+ * A recurring meeting's link spans the whole series, but opens only for a session: from 30 minutes
+ * before an occurrence to its end, unless that occurrence is live (running over) or already ended.
+ */
+function checkSession(meeting: Meeting, at: number): void {
+  if (!meeting.recurrence || meeting.status === 'live') return;
+  const session = sessionAt(meeting, at);
+  if ('over' in session) throw refuse('MEETING_CLOSED', 'ended', 'This meeting has ended');
+  if ('next' in session)
+    throw refuse('TOKEN_NOT_YET_VALID', 'between', `No session is on now: the next one opens at ${formatLocal(session.next.start - OPENS_BEFORE_MS)} (Vietnam time)`);
 }

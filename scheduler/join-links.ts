@@ -1,10 +1,7 @@
 import { createJoinTokenSigner, createJoinTokenVerifier, joinUrl } from '../lib/join-token.js';
 import type { JoinClaims } from '../protocol/claims.js';
 import type { Hall, Invitation, Meeting, Person } from '../store/records.js';
-import { lastEnd } from './recurrence.js';
-
-/** A join link opens this long before the (first) start. */
-export const OPENS_BEFORE_MS = 30 * 60_000;
+import { lastEnd, OPENS_BEFORE_MS } from './recurrence.js';
 
 const NAME_MAX = 120;
 

@@ -30,6 +30,14 @@ export interface Schedule {
   recurrence?: Recurrence | undefined;
 }
 
+/** A schedule whose occurrences are held one by one: those already held and ended are listed. */
+export interface HeldSchedule extends Schedule {
+  endedOccurrences?: string[] | undefined;
+}
+
+/** A session of a meeting opens (its join links let people in) this long before its start. */
+export const OPENS_BEFORE_MS = 30 * 60_000;
+
 export interface ExpandOptions {
   /** Only occurrences ending after this instant (ms). */
   from?: number;
@@ -91,6 +99,33 @@ export function expand(schedule: Schedule, options: ExpandOptions = {}): Occurre
 /** Does any (not cancelled) occurrence overlap [from, to)? */
 export function overlaps(schedule: Schedule, from: number | undefined, to: number | undefined): boolean {
   return expand(schedule, { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }), limit: 1 }).length > 0;
+}
+
+/** Occurrences neither cancelled nor already held and ended, in order. */
+export function pendingOccurrences(schedule: HeldSchedule): Occurrence[] {
+  const ended = new Set((schedule.endedOccurrences ?? []).map((d) => Date.parse(d)));
+  return expand(schedule).filter((o) => !ended.has(o.start));
+}
+
+/**
+ * The occurrence to show at `now`: while live, the latest pending one whose session has opened (it
+ * may run past its end); otherwise the one open now or the next; the first when none is left.
+ */
+export function occurrenceAt(schedule: HeldSchedule & { status?: string }, now: number): Occurrence {
+  const pending = pendingOccurrences(schedule);
+  const live = schedule.status === 'live' ? pending.filter((o) => o.start - OPENS_BEFORE_MS <= now).pop() : undefined;
+  const first = { start: Date.parse(schedule.start), end: Date.parse(schedule.end) };
+  return live ?? pending.find((o) => o.end > now) ?? pending[pending.length - 1] ?? first;
+}
+
+/**
+ * Where `now` falls for joining: inside the session of an occurrence (30 minutes before its start to
+ * its end), before the next one, or after the last.
+ */
+export function sessionAt(schedule: HeldSchedule, now: number): { open: Occurrence } | { next: Occurrence } | { over: true } {
+  const next = pendingOccurrences(schedule).find((o) => o.end > now);
+  if (!next) return { over: true };
+  return next.start - OPENS_BEFORE_MS <= now ? { open: next } : { next };
 }
 
 /** End of the last (not cancelled) occurrence, ms; the end of the first when all are cancelled. */

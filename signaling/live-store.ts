@@ -26,7 +26,7 @@ export interface LiveMeeting {
   id: string;
   status: 'scheduled' | 'live' | 'ended' | 'cancelled';
   title: string;
-  /** ISO 8601 instants of the (first) occurrence. */
+  /** ISO 8601 instants of the session: the occurrence being held, or the next one. */
   start: string;
   end: string;
   /** The unit that owns it (the host hall's unit): the root of the roll call's grouping. */
@@ -40,8 +40,11 @@ export interface LiveMeeting {
 export interface LiveStore {
   /** The meeting, or undefined for a meeting the scheduler does not hold (ad hoc). */
   meeting(meetingId: string): Promise<LiveMeeting | undefined>;
-  /** Moves the meeting along its lifecycle (scheduled → live → ended). */
-  setStatus(meetingId: string, status: 'live' | 'ended'): Promise<void>;
+  /**
+   * Moves the meeting along its lifecycle (scheduled → live → ended). Ending a recurring meeting
+   * with sessions left ends only this session: the series continues, scheduled.
+   */
+  setStatus(meetingId: string, status: 'live' | 'ended'): Promise<{ seriesContinues: boolean }>;
   /** Appends to the meeting's attendance log. */
   record(meetingId: string, entry: AttendanceEntry): Promise<void>;
   /** The removed links and the lock, as last saved (any meeting id, ad hoc too). */

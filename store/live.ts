@@ -4,6 +4,8 @@ import type { UnitId } from '../protocol/ids.js';
 import type { ExpectedSite, LiveStore } from '../signaling/live-store.js';
 import { LiveControlStore } from './live-control.js';
 import { IllegalTransition } from './meetings.js';
+import type { MeetingStatus } from './records.js';
+import { occurrenceAt } from '../scheduler/recurrence.js';
 import { UnitTree } from '../scheduler/unit-tree.js';
 import type { Store } from './store.js';
 
@@ -32,12 +34,13 @@ export function createLiveStore(store: Store): LiveStore {
         return [{ invitationId: i.id, kind: i.kind, subjectId, name: record?.name ?? subjectId, role: i.role, unitId, unitPath: unitId ? unitPath(unitId) : [] }];
       });
       const own = tree.get(meeting.unitId);
+      const session = occurrenceAt(meeting, Date.now());
       return {
         id: meeting.id,
         status: meeting.status,
         title: meeting.title,
-        start: meeting.start,
-        end: meeting.end,
+        start: new Date(session.start).toISOString(),
+        end: new Date(session.end).toISOString(),
         unit: own ? { id: own.id as UnitId, name: own.name } : null,
         expected,
         unitPath,
@@ -46,15 +49,20 @@ export function createLiveStore(store: Store): LiveStore {
     async setStatus(meetingId, status) {
       // Ending a meeting never opened passes through live; a status already reached is no error.
       const steps: ('live' | 'ended')[] = status === 'ended' ? ['live', 'ended'] : ['live'];
+      let reached: MeetingStatus | undefined;
       for (const step of steps) {
         try {
           const result = await store.meetings.setStatus(meetingId, step);
           if (!result.ok) throw new Error(`meeting ${meetingId}: cannot set ${step} (${result.reason})`);
+          reached = result.meeting.status;
         } catch (error) {
           // Already there or past it (opened from another console, or by the API): nothing to do.
           if (!(error instanceof IllegalTransition && LIFECYCLE.indexOf(error.from) >= LIFECYCLE.indexOf(step))) throw error;
+          reached = error.from;
         }
       }
+      // A recurring meeting with sessions left goes back to scheduled: the series continues.
+      return { seriesContinues: status === 'ended' && reached === 'scheduled' };
     },
     record: (meetingId, entry) => store.attendance.append(meetingId, entry),
     admission: (meetingId) => control.get(meetingId),

@@ -3,7 +3,7 @@ import type { Keys } from './keys.js';
 import type { Hall, Invitation, Meeting, MeetingStatus } from './records.js';
 import { commitMeeting, type BookingSet, type CommitPlan } from './booking.js';
 import { hallInvitationId, personInvitationId, planInvitations, significantChange } from './meeting-plan.js';
-import { expand, lastEnd, overlaps, type Occurrence } from '../scheduler/recurrence.js';
+import { expand, lastEnd, OPENS_BEFORE_MS, overlaps, pendingOccurrences, type Occurrence } from '../scheduler/recurrence.js';
 
 export { hallInvitationId, personInvitationId } from './meeting-plan.js';
 
@@ -218,14 +218,17 @@ export class MeetingStore {
    * Moves a meeting along its lifecycle (scheduled → live → ended; scheduled → cancelled), for
    * the API and for the live conference code. Throws IllegalTransition for any other move;
    * `not-found` for an unknown id. Cancelling raises SEQUENCE and frees every booking; ending
-   * frees the bookings not yet over.
+   * frees the bookings not yet over. Ending a recurring meeting ends the occurrence being held:
+   * while later ones remain, the meeting goes back to `scheduled` with that occurrence listed in
+   * `endedOccurrences`, and its bookings stay.
    */
   async setStatus(id: string, status: MeetingStatus, options: WriteOptions = {}): Promise<SaveResult> {
+    const now = options.now ?? (() => new Date());
     return this.update(
       id,
       (current) => {
         if (current.status === status || !STATUS_TRANSITIONS[current.status].includes(status)) throw new IllegalTransition(current.status, status);
-        return { ...current, status };
+        return status === 'ended' ? endOccurrence(current, now().getTime()) : { ...current, status };
       },
       options,
     );
@@ -365,6 +368,20 @@ if redis.call('HGET', KEYS[2], ARGV[2]) ~= ARGV[3] then return 0 end
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[4])
 return 1
 `;
+
+/**
+ * `ended` for a one-off meeting or at the last occurrence. Otherwise the series goes on, scheduled,
+ * with the occurrence being held listed as ended: the latest whose session has opened, or the first
+ * left when it was opened early.
+ */
+function endOccurrence(meeting: Meeting, nowMs: number): Meeting {
+  if (!meeting.recurrence) return { ...meeting, status: 'ended' };
+  const pending = pendingOccurrences(meeting);
+  const held = pending.filter((o) => o.start - OPENS_BEFORE_MS <= nowMs).pop() ?? pending[0];
+  if (!held || !pending.some((o) => o.start > held.start)) return { ...meeting, status: 'ended' };
+  const endedOccurrences = [...(meeting.endedOccurrences ?? []), new Date(held.start).toISOString()].sort();
+  return { ...meeting, status: 'scheduled', endedOccurrences };
+}
 
 /** Halls every occurrence of the meeting books: the host hall and the site halls. */
 function hallsOf(meeting: Meeting): string[] {

@@ -78,6 +78,8 @@ export const Meeting = Type.Object({
   start: Instant,
   end: Instant,
   recurrence: Type.Optional(Recurrence),
+  /** A recurring meeting's occurrences (their starts) already held and ended by the chair. */
+  endedOccurrences: Type.Optional(Type.Array(Instant, { maxItems: 200 })),
   chairId: Id,
   hostHallId: Id,
   siteHallIds: Type.Array(Id, { maxItems: 2000 }),

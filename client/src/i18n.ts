@@ -15,6 +15,7 @@ const REFUSALS: Record<string, MessageKey> = {
   removed: 'closed.removed',
   outdated: 'closed.outdated',
   moved: 'closed.moved',
+  between: 'closed.between',
 };
 
 /** The text for a refused join: by the server's `details.reason` (scheduler/join-admission.ts), else by code. */

@@ -265,7 +265,7 @@ export const meetingRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
       schema: {
         tags,
         security,
-        summary: 'Start (live) or end a meeting: scheduled → live → ended only; ending frees the halls for the time left',
+        summary: 'Start (live) or end a meeting: scheduled → live → ended only; ending frees the halls for the time left. Ending a recurring meeting ends the session being held: while later sessions remain, it goes back to scheduled and lists the session in endedOccurrences',
         params: IdParams,
         body: Type.Object({ status: Type.Union([Type.Literal('live'), Type.Literal('ended')]) }, { additionalProperties: false }),
         response: responses(200, MeetingView, [400, 401, 403, 404, 409]),

@@ -27,6 +27,12 @@ export class Admission {
     for (const [key, info] of Object.entries(saved.removed)) this.#removed.set(key, info);
   }
 
+  /** Forgets removals and the lock: the next session of a recurring meeting starts afresh. */
+  reset(): void {
+    this.#locked = false;
+    this.#removed.clear();
+  }
+
   snapshot(): AdmissionSnapshot {
     return { locked: this.#locked, removed: Object.fromEntries(this.#removed) };
   }

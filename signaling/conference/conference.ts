@@ -92,6 +92,8 @@ export class Conference {
   #lastRollCall = '';
   #closed = false;
 
+  /** The chair ended one session of a recurring meeting that has more. */
+  #seriesContinues = false;
   /** Saves of the admission rules, one after another so the last decision is the one kept. */
   #saving: Promise<void> = Promise.resolve();
 
@@ -128,7 +130,7 @@ export class Conference {
 
   /** Anything to keep once everyone has gone: removed links, a lock, the meeting having ended. */
   get remembers(): boolean {
-    return this.state.admission.remembers || this.state.phase === 'ended';
+    return this.state.admission.remembers || (this.state.phase === 'ended' && !this.#seriesContinues);
   }
 
   /** Everyone connected, in the meeting, the waiting room or the lobby. */
@@ -392,13 +394,26 @@ export class Conference {
   /** The chair ends the meeting: the store says ended, everyone is told and disconnected, and nobody comes back. */
   async end(endedBy: JoinClaims): Promise<void> {
     if (this.state.phase === 'ended') throw new AppError('CONFLICT', 'The meeting has already ended');
+    let seriesContinues = false;
     if (this.#meeting) {
       // The live meeting ends whatever the store says; a write that failed is logged for the secretariat.
-      await this.#live?.setStatus(this.meetingId, 'ended').catch((error: Error) => this.#log.error('could not record the end of the meeting', { error: error.message }));
+      const result = await this.#live?.setStatus(this.meetingId, 'ended').catch((error: Error) => {
+        this.#log.error('could not record the end of the meeting', { error: error.message });
+      });
+      seriesContinues = result?.seriesContinues ?? false;
     }
     // Ended meanwhile from another console (the await above let it in).
     if ((this.state.phase as MeetingPhase) === 'ended') return;
     this.state.phase = 'ended';
+    if (seriesContinues) {
+      // Only this session of a recurring meeting ended: the next starts without its lock and removals,
+      // and this conference is forgotten once everyone is gone.
+      this.#seriesContinues = true;
+      if (this.state.admission.remembers) {
+        this.state.admission.reset();
+        this.#saveAdmission();
+      }
+    }
     this.#attendance.record('ended', undefined, by(endedBy));
     this.#log.info('meeting ended', { by: endedBy.sub });
     const at = Date.now();

@@ -79,4 +79,36 @@ t.test('join admission', async (t) => {
     t.ok((await api.store.meetings.setStatus('adm', 'cancelled')).ok);
     await refusal(t, inWindow(claims), 'MEETING_CLOSED', 'cancelled', /This meeting was cancelled/);
   });
+
+  await t.test('a weekly meeting opens for each session; ending one session leaves the series scheduled', async (t) => {
+    const WEEK = 7 * 86_400_000;
+    const first = Date.parse('2030-12-09T01:00:00Z');
+    await storeMeeting(api.store, {
+      id: 'hang-tuan',
+      start: new Date(first).toISOString(),
+      end: new Date(first + 3600_000).toISOString(),
+      recurrence: { freq: 'weekly', interval: 1, count: 3, exdates: [] },
+      siteHallIds: ['hall-d1'],
+    });
+    const weekly = await claimsOf('hang-tuan', 'h-hall-d1');
+    const guest: JoinClaims = { sub: 'khach', meetingId: 'hang-tuan', role: 'observer', name: 'Khách' };
+    await t.resolves(at(first + WEEK - 20 * 60_000)(weekly), 'admitted 20 minutes before the second session');
+    await refusal(t, at(first + 2 * 3600_000)(weekly), 'TOKEN_NOT_YET_VALID', 'between', /next one opens at 2030-12-16 07:30/);
+    await refusal(t, at(first + 2 * 3600_000)(guest), 'TOKEN_NOT_YET_VALID', 'between', /next one opens/);
+
+    // The chair holds the second session and ends it, ten minutes late.
+    const clock = (ms: number) => ({ now: () => new Date(ms) });
+    t.ok((await api.store.meetings.setStatus('hang-tuan', 'live', clock(first + WEEK))).ok);
+    await t.resolves(at(first + WEEK + 65 * 60_000)(weekly), 'a live session running over still admits');
+    const ended = await api.store.meetings.setStatus('hang-tuan', 'ended', clock(first + WEEK + 70 * 60_000));
+    t.match(ended, { ok: true, meeting: { status: 'scheduled', endedOccurrences: [new Date(first + WEEK).toISOString()], sequence: 0 } }, 'only that session ended');
+    await refusal(t, at(first + WEEK + 71 * 60_000)(weekly), 'TOKEN_NOT_YET_VALID', 'between', /next one opens at 2030-12-23 07:30/);
+    t.ok((await api.store.meetings.getMeeting('hang-tuan'))?.status === 'scheduled', 'the series is still scheduled');
+
+    // The last session ends the meeting.
+    t.ok((await api.store.meetings.setStatus('hang-tuan', 'live', clock(first + 2 * WEEK))).ok);
+    const last = await api.store.meetings.setStatus('hang-tuan', 'ended', clock(first + 2 * WEEK + 3600_000));
+    t.match(last, { ok: true, meeting: { status: 'ended' } }, 'ending the last session ends the meeting');
+    await refusal(t, at(first + 2 * WEEK + 10 * 60_000)(weekly), 'MEETING_CLOSED', 'ended', /has ended/);
+  });
 });

@@ -323,7 +323,7 @@ t.test('meetings: schedule, read, change, cancel, lifecycle, conflicts, filters'
   });
 
   await t.test('status: scheduled → live → ended only; ending frees the halls', async (t) => {
-    const body = meetingBody({ title: 'Lifecycle', start: hanoi('2031-08-01T08:00'), end: hanoi('2031-08-01T09:00'), recurrence: { freq: 'weekly', count: 3 } });
+    const body = meetingBody({ title: 'Lifecycle', start: hanoi('2031-08-01T08:00'), end: hanoi('2031-08-01T09:00') });
     const id = await createMeeting(api, sec, body);
     const status = (s: string) => api.request(sec, { method: 'POST', url: `/api/meetings/${id}/status`, payload: { status: s } });
     const skip = await status('ended');
@@ -344,6 +344,15 @@ t.test('meetings: schedule, read, change, cancel, lifecycle, conflicts, filters'
     t.ok(live.ok && live.meeting.status === 'live', 'MeetingStore.setStatus for the live conference code');
     await t.rejects(api.store.meetings.setStatus(direct, 'scheduled'), { name: 'IllegalTransition' });
     t.match(await api.store.meetings.setStatus('m-nothing', 'live'), { ok: false, reason: 'not-found' });
+
+    const series = await createMeeting(api, sec, meetingBody({ title: 'Series', start: hanoi('2031-08-03T08:00'), end: hanoi('2031-08-03T09:00'), recurrence: { freq: 'weekly', count: 2 } }));
+    const seriesStatus = (s: string) => api.request(sec, { method: 'POST', url: `/api/meetings/${series}/status`, payload: { status: s } });
+    t.equal((await seriesStatus('live')).json().status, 'live');
+    const first = (await seriesStatus('ended')).json();
+    t.match(first, { status: 'scheduled', endedOccurrences: [new Date(hanoi('2031-08-03T08:00')).toISOString()], sequence: 0 }, 'ending a recurring meeting ends one session: the first, opened early');
+    t.equal((await api.store.meetings.listBookings('hall-province')).filter((b) => b.meetingId === series).length, 2, 'its bookings stay');
+    t.equal((await seriesStatus('live')).json().status, 'live');
+    t.match((await seriesStatus('ended')).json(), { status: 'ended' }, 'ending the last session ends the meeting');
   });
 
   await t.test('filters: time range, unit subtree, hall, person, status', async (t) => {

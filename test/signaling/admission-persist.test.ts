@@ -24,9 +24,11 @@ t.test('removed links and the lock survive a restart', async (t) => {
   const saved = await waitFor(
     async () => {
       const raw = await first.store.redis.get(`${first.store.keys.meeting(meetingId)}:admission`);
-      return raw ? (JSON.parse(raw) as { locked: boolean; removed: Record<string, { subjectId: string }> }) : undefined;
+      const rules = raw ? (JSON.parse(raw) as { locked: boolean; removed: Record<string, { subjectId: string }> }) : undefined;
+      // The removal is saved first, then the lock: wait for the second save.
+      return rules?.locked ? rules : undefined;
     },
-    { what: 'the saved admission rules' },
+    { what: 'the saved admission rules, locked' },
   );
   t.equal(saved.locked, true, 'the lock is saved');
   t.same(Object.values(saved.removed).map((r) => r.subjectId), ['xa-1'], 'the removal is saved');

@@ -14,14 +14,25 @@ export async function adminApi(server: DiemcauServer) {
   const login = await server.app.inject({ method: 'POST', url: '/api/auth/login', payload: TEST_ADMIN });
   if (login.statusCode !== 200) throw new Error(`login: ${login.statusCode} ${login.body}`);
   const admin = (login.json() as { token: string }).token;
-  const api = (method: 'GET' | 'POST', url: string, payload?: object) =>
+  const api = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
     server.app.inject({ method, url, headers: { authorization: `Bearer ${admin}` }, ...(payload ? { payload } : {}) });
 
   return {
-    /** Schedules a meeting starting in a minute, for two hours; returns its id. */
-    async schedule(body: { title?: string; hostHallId?: string; siteHallIds?: string[]; secretaryIds?: string[]; invitedPersonIds?: string[] }) {
-      const start = new Date(Date.now() + 60_000);
+    /** The API as the admin. */
+    call: api,
+    /** Schedules a meeting starting in a minute (or at `start`), for two hours; returns its id. */
+    async schedule(body: {
+      title?: string;
+      hostHallId?: string;
+      siteHallIds?: string[];
+      secretaryIds?: string[];
+      invitedPersonIds?: string[];
+      start?: Date;
+      recurrence?: object;
+    }) {
+      const start = body.start ?? new Date(Date.now() + 60_000);
       const r = await api('POST', '/api/meetings', {
+        ...(body.recurrence ? { recurrence: body.recurrence } : {}),
         title: body.title ?? 'Giao ban trực tuyến',
         start: start.toISOString(),
         end: new Date(start.getTime() + 2 * 3600_000).toISOString(),
