@@ -15,6 +15,7 @@ export const JoinClaims = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 120 }),
   hallId: Type.Optional(Type.String({ pattern: ID_PATTERN })),
   unitId: Type.Optional(Type.String({ pattern: ID_PATTERN })),
-  jti: Type.Optional(Type.String({ maxLength: 64 })),
+  /** The invitation the link came from (INVITATION_ID_PATTERN), or a random id for other links. */
+  jti: Type.Optional(Type.String({ maxLength: 66 })),
 });
 export type JoinClaims = Static<typeof JoinClaims>;

@@ -12,3 +12,6 @@ export type ConsumerId = Brand<string, 'ConsumerId'>;
 
 /** Meeting and subject ids: short, URL- and Redis-key-safe. */
 export const ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$';
+
+/** An invitation's id: `h-` and a hall id, or `p-` and a person id (so up to 66 characters). */
+export const INVITATION_ID_PATTERN = '^[hp]-[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$';

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { ID_PATTERN } from '../protocol/ids.js';
+import { ID_PATTERN, INVITATION_ID_PATTERN } from '../protocol/ids.js';
 
 /** The durable records and their JSON shapes: the store keeps them, the API serves them. */
 
@@ -102,8 +102,10 @@ export type Meeting = Static<typeof Meeting>;
 export const RSVP_STATES = ['NEEDS-ACTION', 'ACCEPTED', 'DECLINED', 'TENTATIVE', 'DELEGATED'] as const;
 export type RsvpState = (typeof RSVP_STATES)[number];
 
+export const InvitationId = Type.String({ pattern: INVITATION_ID_PATTERN, description: '"h-" and a hall id, or "p-" and a person id' });
+
 export const Invitation = Type.Object({
-  id: Id,
+  id: InvitationId,
   meetingId: Id,
   kind: Type.Union([Type.Literal('hall'), Type.Literal('person')]),
   hallId: Type.Optional(Id),

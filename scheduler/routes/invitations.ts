@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { AppError } from '../../lib/errors.js';
-import { AgendaItem, Id, Instant, Invitation, Meeting, Recurrence } from '../../store/records.js';
+import { AgendaItem, Id, Instant, Invitation, InvitationId, Meeting, Recurrence } from '../../store/records.js';
 import { callerOf, requireRole } from '../auth/plugin.js';
 import type { ApiContext } from '../context.js';
 import { attendeeName, invitationCalendar, meetingCalendar, type CalendarFile, type MeetingCalendarInput } from '../ical/calendar.js';
@@ -54,7 +54,7 @@ const InvitationLanding = Type.Object({
 });
 
 const TokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 4096, description: 'The join token of the invitation’s link' }) });
-const InvitationParams = Type.Object({ id: IdParams.properties.id, invitationId: IdParams.properties.id });
+const InvitationParams = Type.Object({ id: IdParams.properties.id, invitationId: InvitationId });
 
 const RsvpBody = Type.Object({
   response: Type.Union([Type.Literal('accepted'), Type.Literal('declined'), Type.Literal('tentative'), Type.Literal('delegated')]),

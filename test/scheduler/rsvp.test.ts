@@ -243,4 +243,20 @@ t.test('RSVP', async (t) => {
     const stored = await api.store.meetings.listInvitations('dua');
     t.same([...new Set(stored.map((i) => i.sequence))], [3], 'every invitation reissued for the last SEQUENCE');
   });
+
+  await t.test('a hall with the longest id (64 characters): its invitation, .ics, link and RSVP work', async (t) => {
+    const hallId = `xa-${'x'.repeat(61)}`;
+    t.equal(hallId.length, 64);
+    const made = await api.request(admin, { method: 'POST', url: '/api/halls', payload: { id: hallId, name: 'Hội trường tên dài', unitId: 'd1-c1' } });
+    t.equal(made.statusCode, 201, made.body);
+    await storeMeeting(api.store, { id: 'dai', start: '2030-12-08T01:00:00.000Z', end: '2030-12-08T02:00:00.000Z', siteHallIds: [hallId] });
+    const invitationId = `h-${hallId}`;
+    const ics = await api.request(admin, { method: 'GET', url: `/api/meetings/dai/invitations/${invitationId}.ics` });
+    t.equal(ics.statusCode, 200, 'its .ics (a 66-character invitation id)');
+    const token = await tokenFor('dai', invitationId);
+    t.equal((await rsvp(token, { response: 'accepted' })).statusCode, 200, 'its link answers');
+    t.equal((await table('dai')).find((r) => r.id === invitationId)?.rsvp, 'ACCEPTED');
+    const bad = await api.request(admin, { method: 'GET', url: `/api/meetings/dai/invitations/x-${hallId}.ics` });
+    t.equal(bad.statusCode, 400, 'an id that is no invitation id is refused');
+  });
 });
