@@ -148,8 +148,10 @@ t.test("the other sites decode the floor holder's video and receive its audio; a
 t.test('a site on a link too weak for video is told, gets audio only, and its video back when the link recovers', async (t) => {
   const peer = room()?.peer(c.id);
   t.ok(peer, "the site's peer on the server");
-  // Bandwidth estimates as its receive transport's bwe trace would report them, one a second.
-  for (let s = 0; s < 5; s++) peer?.linkEstimate(50_000, s * 1000);
+  // Bandwidth estimates as its receive transport's bwe trace would report them, one a second, on
+  // the guard's clock (performance.now()): the real trace keeps reporting meanwhile, on that clock.
+  const t0 = performance.now();
+  for (let s = 0; s < 5; s++) peer?.linkEstimate(50_000, t0 + s * 1000);
   await waitFor(async () => (await c.page.evaluate(() => window.diemcau.linkMode)) === 'audio-only', { what: 'the page to hear it gets audio only' });
   const frozen = await from(c, a);
   const audioBefore = frozen.audioPacketsReceived;
@@ -165,7 +167,7 @@ t.test('a site on a link too weak for video is told, gets audio only, and its vi
   t.ok(peer?.consumers.filter((x) => x.kind === 'video').every((x) => x.paused), 'every video consumer of the site is paused on the server');
   const framesOnAudioOnly = (await from(c, a)).framesDecoded;
   t.ok(framesOnAudioOnly - frozen.framesDecoded <= 5, `no new video meanwhile (${framesOnAudioOnly - frozen.framesDecoded} frames still in flight)`);
-  for (let s = 5; s < 14; s++) peer?.linkEstimate(2_000_000, s * 1000);
+  for (let s = 5; s < 14; s++) peer?.linkEstimate(2_000_000, t0 + s * 1000);
   await waitFor(async () => (await c.page.evaluate(() => window.diemcau.linkMode)) === 'full', { what: 'the page to hear video is back' });
   const back = await waitFor(
     async () => {
