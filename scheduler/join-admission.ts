@@ -4,7 +4,7 @@ import type { AdmissionVerdict } from '../signaling/live-store.js';
 import type { Store } from '../store/store.js';
 import { joinWindow } from './join-links.js';
 import type { Meeting } from '../store/records.js';
-import { formatLocal, OPENS_BEFORE_MS, sessionAt } from './recurrence.js';
+import { formatLocal, OPENS_BEFORE_MS, pendingOccurrences, sessionAt } from './recurrence.js';
 
 /** Why a signed, unexpired join link is still refused: sent as `details.reason`, for the join page. */
 export type RefusalReason = 'cancelled' | 'ended' | 'removed' | 'outdated' | 'moved' | 'between';
@@ -49,12 +49,22 @@ export function createJoinAdmission(store: Store, now: () => number = Date.now):
   };
 }
 
+/** How long a live session of a recurring meeting may run over its scheduled end and still be joined. */
+export const MAX_OVERRUN_MS = 6 * 3600_000;
+
 /**
  * A recurring meeting's link spans the whole series, but opens only for a session: from 30 minutes
- * before an occurrence to its end, unless that occurrence is live (running over) or already ended.
+ * before an occurrence to its end, or while it is live and running over (up to MAX_OVERRUN_MS, so a
+ * session nobody ended does not open the links until the next one).
  */
 function checkSession(meeting: Meeting, at: number): void {
-  if (!meeting.recurrence || meeting.status === 'live') return;
+  if (!meeting.recurrence) return;
+  if (meeting.status === 'live') {
+    const held = pendingOccurrences(meeting)
+      .filter((o) => o.start - OPENS_BEFORE_MS <= at)
+      .pop();
+    if (held && at < held.end + MAX_OVERRUN_MS) return;
+  }
   const session = sessionAt(meeting, at);
   if ('over' in session) throw refuse('MEETING_CLOSED', 'ended', 'This meeting has ended');
   if ('next' in session)

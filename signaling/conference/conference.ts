@@ -391,8 +391,16 @@ export class Conference {
     this.#commit();
   }
 
-  /** The chair ends the meeting: the store says ended, everyone is told and disconnected, and nobody comes back. */
-  async end(endedBy: JoinClaims): Promise<void> {
+  /** Live, scheduled, and past its session's end: when the last one leaves, the session is over. */
+  overdue(now: number): boolean {
+    return this.state.phase === 'live' && this.#meeting !== undefined && now >= Date.parse(this.#meeting.end);
+  }
+
+  /**
+   * The chair ends the meeting (or, with `null`, the server once the last one has left after the
+   * scheduled end): the store says ended, everyone is told and disconnected, and nobody comes back.
+   */
+  async end(endedBy: JoinClaims | null): Promise<void> {
     if (this.state.phase === 'ended') throw new AppError('CONFLICT', 'The meeting has already ended');
     let seriesContinues = false;
     if (this.#meeting) {
@@ -414,8 +422,8 @@ export class Conference {
         this.#saveAdmission();
       }
     }
-    this.#attendance.record('ended', undefined, by(endedBy));
-    this.#log.info('meeting ended', { by: endedBy.sub });
+    this.#attendance.record('ended', undefined, endedBy ? by(endedBy) : {});
+    this.#log.info('meeting ended', { by: endedBy?.sub ?? 'everyone left after the scheduled end' });
     const at = Date.now();
     const sockets = [...[...this.#links.values()].map((l) => l.socket), ...[...this.#pending.values()].map((p) => p.socket)];
     for (const socket of sockets) socket.emit('meeting-ended', { at });

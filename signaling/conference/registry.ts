@@ -54,10 +54,24 @@ export class Conferences {
     return opening;
   }
 
-  /** After someone leaves: an empty meeting is forgotten, unless it must remember removed links or its lock. */
+  /**
+   * After someone leaves: an empty meeting past its scheduled end is ended (as the chair would), so
+   * its status is not left live; an empty meeting is forgotten, unless it must remember removed
+   * links, its lock or that it ended.
+   */
   settle(meetingId: MeetingId): void {
     const conference = this.#byMeeting.get(meetingId);
-    if (!conference || conference.connected > 0 || conference.remembers) return;
+    if (!conference || conference.connected > 0) return;
+    if (conference.overdue(Date.now())) {
+      const ending = conference
+        .end(null)
+        .catch((error: Error) => this.deps.log.error('could not end an empty meeting past its end', { meetingId, error: error.message }))
+        .then(() => this.settle(meetingId));
+      this.#draining.add(ending);
+      void ending.then(() => this.#draining.delete(ending));
+      return;
+    }
+    if (conference.remembers) return;
     conference.close();
     this.#byMeeting.delete(meetingId);
     const draining = conference.flushed();

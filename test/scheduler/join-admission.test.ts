@@ -100,6 +100,8 @@ t.test('join admission', async (t) => {
     const clock = (ms: number) => ({ now: () => new Date(ms) });
     t.ok((await api.store.meetings.setStatus('hang-tuan', 'live', clock(first + WEEK))).ok);
     await t.resolves(at(first + WEEK + 65 * 60_000)(weekly), 'a live session running over still admits');
+    await refusal(t, at(first + WEEK + 2 * 86_400_000)(weekly), 'TOKEN_NOT_YET_VALID', 'between', /next one opens at 2030-12-23 07:30/);
+    t.pass('a live session nobody ended does not open the links until the next session');
     const ended = await api.store.meetings.setStatus('hang-tuan', 'ended', clock(first + WEEK + 70 * 60_000));
     t.match(ended, { ok: true, meeting: { status: 'scheduled', endedOccurrences: [new Date(first + WEEK).toISOString()], sequence: 0 } }, 'only that session ended');
     await refusal(t, at(first + WEEK + 71 * 60_000)(weekly), 'TOKEN_NOT_YET_VALID', 'between', /next one opens at 2030-12-23 07:30/);

@@ -12,6 +12,7 @@ import { startServer } from '../helpers/server.js';
 import { disconnected, ok, refused, request, connectSocket } from '../helpers/socket-client.js';
 import { nextEvent } from '../helpers/conference.js';
 import type { EnteredMeeting } from '../../protocol/events.js';
+import { waitFor } from '../helpers/wait.js';
 import { adminApi, attendanceLog, joinWith, publish } from './live-meeting.js';
 
 t.test('waiting room, open, end', async (t) => {
@@ -100,4 +101,39 @@ t.test('waiting room, open, end', async (t) => {
     t.match(log.find((e) => e.type === 'opened'), { bySubjectId: 'off-province' });
     t.match(log.find((e) => e.type === 'ended'), { bySubjectId: 'off-province' });
   });
+});
+
+t.test('a live meeting left empty after its scheduled end is ended by the server', async (t) => {
+  const server = await startServer(t);
+  await seedProvince(server.store);
+  const api = await adminApi(server);
+  // It started half an hour ago and ends in a few seconds (its links expire then).
+  const end = Date.now() + 4000;
+  const r = await api.call('POST', '/api/meetings', {
+    title: 'Họp ngắn',
+    start: new Date(end - 30 * 60_000).toISOString(),
+    end: new Date(end).toISOString(),
+    chairId: 'off-province',
+    hostHallId: 'hall-province',
+    sites: { hallIds: ['hall-d1'] },
+  });
+  t.equal(r.statusCode, 201, r.body);
+  const meetingId = (r.json() as { id: string }).id;
+  const tokens = await api.tokens(meetingId);
+  const chair = await joinWith(t, server, tokens.get('p-off-province') ?? '');
+  const site = await joinWith(t, server, tokens.get('h-hall-d1') ?? '');
+  await ok(chair.socket, 'open-meeting', {});
+
+  await waitFor(() => Date.now() > end + 100, { timeout: 10_000, what: 'the scheduled end to pass' });
+  chair.socket.disconnect();
+  await waitFor(() => server.signaling.participantCount(meetingId) === 1, { what: 'the chair gone' });
+  t.equal((await server.store.meetings.getMeeting(meetingId))?.status, 'live', 'still live while a site is in');
+  site.socket.disconnect();
+  const ended = await waitFor(async () => {
+    const m = await server.store.meetings.getMeeting(meetingId);
+    return m?.status === 'ended' ? m : undefined;
+  }, { what: 'the store to say ended' });
+  t.equal(ended.status, 'ended', 'the last one left after the end: the meeting is ended');
+  const log = await attendanceLog(server, meetingId, (l) => l.some((e) => e.type === 'ended'));
+  t.notOk(log.find((e) => e.type === 'ended')?.bySubjectId, 'ended by nobody in particular');
 });
