@@ -51,8 +51,11 @@ export async function openJoinPage(browser: Browser, url: string): Promise<JoinP
   return { context, page, errors };
 }
 
-/** Waits until the page leaves 'connecting' and returns the state it reached. */
-export async function settledState(page: Page, timeout = 15_000): Promise<PageState> {
+/**
+ * Waits until the page leaves 'connecting' and returns the state it reached. Pages are opened several
+ * at once, next to other files' Chromiums on a loaded CI machine: the deadline is generous.
+ */
+export async function settledState(page: Page, timeout = 30_000): Promise<PageState> {
   const handle = await page.waitForFunction(() => window.diemcau?.state !== 'connecting' && window.diemcau?.state, null, {
     timeout,
   });

@@ -94,8 +94,12 @@ export function counts(p: Participant): { audio: number; video: number } {
   return { audio: consumers.filter((c) => c.kind === 'audio').length, video: consumers.filter((c) => c.kind === 'video').length };
 }
 
-/** Resolves with the next emission of a server event (or rejects after a deadline); call before the action. */
-export function nextEvent<T>(socket: ClientSocket, event: string, timeout = 5000, filter: (msg: T) => boolean = () => true): Promise<T> {
+/**
+ * Resolves with the next emission of a server event (or rejects after a deadline); call before the action.
+ * The default deadline leaves room for a loaded CI machine (many test files, mediasoup workers and
+ * Chromium on two cores): it only matters when the event never comes.
+ */
+export function nextEvent<T>(socket: ClientSocket, event: string, timeout = 15_000, filter: (msg: T) => boolean = () => true): Promise<T> {
   return new Promise((resolve, reject) => {
     const s = socket as unknown as { on(e: string, l: (m: T) => void): void; off(e: string, l: (m: T) => void): void };
     const timer = setTimeout(() => {

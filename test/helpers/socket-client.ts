@@ -36,9 +36,12 @@ export function disconnected(socket: ClientSocket): Promise<string> {
   return new Promise((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
 }
 
-/** Sends a request without type checks (for bad input) and resolves with its ack. */
+/**
+ * Sends a request without type checks (for bad input) and resolves with its ack. The deadline is
+ * generous: on a loaded CI machine a request that creates a router or transport can take seconds.
+ */
 export function rawRequest(socket: ClientSocket, event: string, ...payload: unknown[]): Promise<Result<unknown>> {
-  return (socket.timeout(5000) as unknown as { emitWithAck(e: string, ...a: unknown[]): Promise<Result<unknown>> }).emitWithAck(
+  return (socket.timeout(15_000) as unknown as { emitWithAck(e: string, ...a: unknown[]): Promise<Result<unknown>> }).emitWithAck(
     event,
     ...payload,
   );

@@ -116,9 +116,11 @@ t.test('the floor: queue order, grant, skip, revoke, and a time limit that runs 
   await ok(b.socket, 'cancel-floor-request', {});
   t.match(await request(b.socket, 'cancel-floor-request', {}), { ok: false, error: { code: 'NOT_FOUND' } }, 'nothing left to cancel');
 
-  await waitFor(() => chair.state().queue.length === 2, { what: 'the queue at the chair' });
+  // The chair's state comes on its own socket: it may still show [a, b] (two long as well) or [a, b, c].
+  const queueAt = (p: Participant) => p.state().queue.map((r) => r.participantId).join(' ');
+  await waitFor(() => queueAt(chair) === `${a.id} ${c.id}`, { what: 'the queue at the chair, after the cancel' });
   t.match(chair.state().queue, [{ participantId: a.id, subject: 'Đê điều', agendaItem: 'item-2' }, { participantId: c.id, subject: 'Giá lúa' }], 'the chair sees the queue in order');
-  await waitFor(() => a.state().queue.length === 2, { what: 'the queue at a site' });
+  await waitFor(() => queueAt(a) === `${a.id} ${c.id}`, { what: 'the queue at a site, after the cancel' });
   t.equal(a.state().removed, undefined, 'a site does not get the control-only fields');
 
   const toB = nextEvent<Floor>(b.socket, 'floor-changed');
@@ -132,26 +134,38 @@ t.test('the floor: queue order, grant, skip, revoke, and a time limit that runs 
   t.equal(chair.state().floor?.participantId, a.id, 'skipping leaves the turn alone');
   t.match(await request(chair.socket, 'skip-floor', {}), { ok: false, error: { code: 'NOT_FOUND' } }, 'nothing to skip');
 
-  const handover = nextEvent<Floor>(a.socket, 'floor-changed', 5000, (m) => m.floor?.participantId === b.id);
+  const handover = nextEvent<Floor>(a.socket, 'floor-changed', 15_000, (m) => m.floor?.participantId === b.id);
   await ok(chair.socket, 'grant-floor', { participantId: b.id });
   t.match(await handover, { floor: { participantId: b.id }, reason: 'granted' }, 'the floor can be given to someone who did not ask; the last holder loses it');
 
   // Other sockets may still be receiving the grant: wait for the revocation itself.
-  const revoked = nextEvent<Floor>(c.socket, 'floor-changed', 5000, (m) => m.reason === 'revoked');
+  const revoked = nextEvent<Floor>(c.socket, 'floor-changed', 15_000, (m) => m.reason === 'revoked');
   await ok(chair.socket, 'revoke-floor', {});
   t.same(await revoked, { floor: null, reason: 'revoked' });
   t.match(await request(chair.socket, 'revoke-floor', {}), { ok: false, error: { code: 'CONFLICT' } }, 'nobody to revoke');
   t.match(await request(chair.socket, 'grant-floor', {}), { ok: false, error: { code: 'NOT_FOUND' } }, 'an empty queue grants nobody');
 
+  // Listened to before the grant (the limit runs out a second later, whenever this side gets to it),
+  // and read after the timed grant: the revocation above may still be on its way to this socket.
+  const seenAtA: Floor[] = [];
+  const onFloorAtA = (m: Floor) => seenAtA.push(m);
+  a.socket.on('floor-changed', onFloorAtA);
   const timed = await ok(chair.socket, 'grant-floor', { participantId: c.id, timeLimitSeconds: 1 });
   t.equal(timed.deadline! - timed.grantedAt, 1000, 'the deadline is in the turn, for every countdown');
-  const expired = await nextEvent<Floor>(a.socket, 'floor-changed', 5000, (m) => m.reason !== 'granted');
+  const expired = await waitFor(
+    () => {
+      const grant = seenAtA.findIndex((m) => m.reason === 'granted' && m.floor?.participantId === c.id);
+      return grant >= 0 ? seenAtA[grant + 1] : undefined;
+    },
+    { what: 'the next floor change after the timed grant, at a site' },
+  );
+  a.socket.off('floor-changed', onFloorAtA);
   t.same(expired, { floor: null, reason: 'expired' }, 'the time limit revokes the floor');
   await waitFor(() => mic(c).paused, { what: "the expired speaker's microphone held again" });
 
   await ok(a.socket, 'request-floor', {});
   await ok(chair.socket, 'grant-floor', { participantId: a.id });
-  const gone = nextEvent<Floor>(chair.socket, 'floor-changed', 5000, (m) => m.reason === 'left');
+  const gone = nextEvent<Floor>(chair.socket, 'floor-changed', 15_000, (m) => m.reason === 'left');
   a.socket.disconnect();
   t.same(await gone, { floor: null, reason: 'left' }, 'the floor is freed when its holder leaves');
 });
@@ -221,10 +235,12 @@ t.test('a removed participant is disconnected and its link cannot come back unti
   const chair = await join(t, meetingId, 'chair', 'chair');
   const keep = await join(t, meetingId, 'site-keep', 'site');
   const token = server.signToken({ sub: 'site-out', meetingId, role: 'site', name: 'Xã bị mời ra' });
-  const out = await joinAs(t, server, { sub: 'site-out', meetingId, role: 'site', name: 'unused' }).then(async (j) => {
-    j.socket.disconnect();
-    return joinWithToken(t, token);
-  });
+  const first = await joinAs(t, server, { sub: 'site-out', meetingId, role: 'site', name: 'unused' });
+  // Its first connection's participant-left must reach `keep` before we listen for the removal's.
+  const firstLeft = nextEvent<{ participantId: string }>(keep.socket, 'participant-left', 15_000, (m) => m.participantId === first.joined.self.id);
+  first.socket.disconnect();
+  await firstLeft;
+  const out = await joinWithToken(t, token);
 
   const removed = nextEvent(out.socket, 'removed');
   const gone = disconnected(out.socket);
@@ -332,6 +348,14 @@ t.test("a receiver whose link gets too weak is told it gets audio only, and when
   const chair = await join(t, meetingId, 'chair', 'chair');
   const site = await join(t, meetingId, 'site-weak', 'site');
   await server.sfu.existingRoom(meetingId as MeetingId)!.settled();
+  // Consumers are created paused and resumed once the client acks them: start from a site that receives.
+  await waitFor(
+    () => {
+      const consumers = site.peer().consumers;
+      return ['audio', 'video'].every((kind) => consumers.some((c) => c.kind === kind)) && consumers.every((c) => !c.paused);
+    },
+    { what: "the site's consumers of the chair resumed" },
+  );
   const modes: string[] = [];
   site.socket.on('link-mode', ({ mode }) => modes.push(mode));
   // Estimates as the receive transport's bwe trace gives them, one a second.
