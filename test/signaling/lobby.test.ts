@@ -49,7 +49,7 @@ t.test('guest lobby', async (top) => {
 
   await top.test('admitted, it is in and publishes; the roll call lists it as a guest', async (t) => {
     const admitted = nextEvent<GuestAdmitted>(guest.socket, 'guest-admitted');
-    const joinedChair = nextEvent<{ id: string }>(chair.socket, 'participant-joined', 5000, (p) => p.id === guest.joined.self.id);
+    const joinedChair = nextEvent<{ id: string }>(chair.socket, 'participant-joined', 15_000, (p) => p.id === guest.joined.self.id);
     await ok(chair.socket, 'admit-guest', { participantId: guest.joined.self.id });
     const msg = await admitted;
     t.equal(msg.waiting, undefined, 'in at once: the meeting is open');
