@@ -138,7 +138,7 @@ t.test("a secretary gets its own grid; leaving sites leave the chair's page", as
   );
 
   // The secretary's arrival changed the chair's page too (its total): that grid-page may still be on its way.
-  const gridEvent = nextEvent<GridPage>(chair.socket, 'grid-page', 15_000, (page) => !page.participantIds.includes(site(2).id));
+  const gridEvent = nextEvent<GridPage>(chair.socket, 'grid-page', 15_000, (page) => !page.participantIds.some((id) => id === site(2).id));
   site(2).socket.disconnect();
   const moved = await gridEvent;
   t.same(moved.participantIds, [1, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => site(n).id), 'the page closes up and the chair is told');
