@@ -349,6 +349,11 @@ export class Peer extends TypedEmitter<PeerEvents> {
       return;
     }
     await consumer.resume();
+    // The link fell to audio only while the worker resumed it: #applyLinkMode saw it still paused.
+    if (consumer.kind === 'video' && this.#link.mode === 'audio-only' && !consumer.closed && !this.#linkPaused.has(consumer)) {
+      this.#linkPaused.add(consumer);
+      await consumer.pause();
+    }
   }
 
   /** What the receive link gets now: all its video, or audio only. */

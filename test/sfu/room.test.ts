@@ -295,3 +295,26 @@ t.test('a hold or a floor grant decided while the microphone is being created st
   const quietMic = quiet.producers.find((p) => p.id === quietMicId)!;
   t.equal(quietMic.paused, true, 'a release without the floor does not switch a microphone on');
 });
+
+t.test('a link that falls to audio only while a video consumer is being resumed pauses that one too', async (t) => {
+  const room = await openRoom(t, 'room-weak-link-race');
+  const a = room.addPeer(A, room.rtpCapabilities);
+  const b = room.addPeer(B, room.rtpCapabilities);
+  const offeredToB = offers(b);
+  await b.createTransport('recv');
+  const send = await a.createTransport('send');
+  await produceMicAndCamera(room, a, send.id);
+  await waitFor(() => offeredToB.length === 2, { what: 'two consumers at B' });
+  const videoOffer = offeredToB.find((o) => o.kind === 'video')!;
+  const video = () => b.consumers.find((c) => c.id === videoOffer.consumerId)!;
+  // The client's resume is on its way to the worker when the estimates fall.
+  const resuming = b.resumeConsumer(videoOffer.consumerId);
+  const t0 = performance.now();
+  for (let s = 0; s < 5; s++) b.linkEstimate(60_000, t0 + s * 1000);
+  t.equal(b.linkMode, 'audio-only');
+  await resuming;
+  t.ok(video().paused, 'paused once the resume is done');
+  for (let s = 5; s < 14; s++) b.linkEstimate(800_000, t0 + s * 1000);
+  await waitFor(() => !video().paused, { what: 'video back when the link recovers' });
+  t.pass('and resumed when the link recovers');
+});
