@@ -6,7 +6,10 @@ import type { MessageAudience } from './messages.js';
 /** A request for the floor, in queue order. Times are epoch milliseconds. */
 export interface FloorRequestInfo {
   participantId: ParticipantId;
+  /** A scheduled meeting: the index of an item of its agenda (from 0); an ad-hoc one: free text. */
   agendaItem?: string;
+  /** The agenda item's title, for display, when the meeting has an agenda. */
+  agendaTitle?: string;
   subject?: string;
   requestedAt: number;
 }
@@ -15,6 +18,7 @@ export interface FloorRequestInfo {
 export interface FloorTurn {
   participantId: ParticipantId;
   agendaItem?: string;
+  agendaTitle?: string;
   subject?: string;
   grantedAt: number;
   deadline: number | null;

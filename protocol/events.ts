@@ -62,11 +62,19 @@ export interface JoinResponse extends EnteredMeeting {
   meetingId: MeetingId;
   /** The meeting's title, when the scheduler holds it. */
   title?: string;
+  /** Its agenda, when the scheduler holds it: a floor request names an item by its index. */
+  agenda?: AgendaEntry[];
   self: ParticipantInfo;
   /** In the waiting room: the meeting's title and start. */
   waiting?: WaitingInfo;
   /** A guest in the lobby, waiting for the chair or secretary to admit it. */
   lobby?: true;
+}
+
+/** An item of a scheduled meeting's agenda, as the live page shows it. */
+export interface AgendaEntry {
+  title: string;
+  presenter?: string;
 }
 
 /** What a guest learns when admitted: in at once (EnteredMeeting), or into the waiting room if the meeting is not open yet. */

@@ -26,6 +26,7 @@ export interface LiveMeeting {
   id: string;
   status: 'scheduled' | 'live' | 'ended' | 'cancelled';
   title: string;
+  agenda: { title: string; presenter?: string | undefined }[];
   /** ISO 8601 instants of the session: the occurrence being held, or the next one. */
   start: string;
   end: string;

@@ -150,7 +150,8 @@ export class Session {
       role: this.participant.role,
       ...(arrival.lobby ? { lobby: true } : arrival.waiting ? { waiting: true } : {}),
     });
-    return { meetingId: this.meetingId, ...(conference.title ? { title: conference.title } : {}), self: this.participant, ...arrival };
+    const agenda = conference.agenda;
+    return { meetingId: this.meetingId, ...(conference.title ? { title: conference.title } : {}), ...(agenda ? { agenda } : {}), self: this.participant, ...arrival };
   }
 
   #inConference(): { conference: Conference; me: Member } {

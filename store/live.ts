@@ -39,6 +39,7 @@ export function createLiveStore(store: Store): LiveStore {
         id: meeting.id,
         status: meeting.status,
         title: meeting.title,
+        agenda: meeting.agenda.map((a) => ({ title: a.title, ...(a.presenter ? { presenter: a.presenter } : {}) })),
         start: new Date(session.start).toISOString(),
         end: new Date(session.end).toISOString(),
         unit: own ? { id: own.id as UnitId, name: own.name } : null,

@@ -411,6 +411,7 @@ function run(socket: ClientSocket): void {
     diagnostics.self = joined.self;
     model.self = joined.self;
     model.meetingId = joined.meetingId;
+    model.agenda = joined.agenda ?? [];
     showSelf(joined.meetingId, joined.self, joined.title);
     buildLayout();
     if (!socket.connected) return;

@@ -3,7 +3,7 @@
  * One change signal: control actions are human-paced, so views simply re-render.
  */
 import type { ChatMessage, ConferenceState, GridPage, RollCall, WaitingInfo } from '../../protocol/conference.js';
-import type { ParticipantInfo } from '../../protocol/events.js';
+import type { ParticipantInfo, AgendaEntry } from '../../protocol/events.js';
 import type { ParticipantId } from '../../protocol/ids.js';
 
 /** Where this page is: before the join ack, the waiting room, the guest lobby, in the meeting, or after it. */
@@ -14,6 +14,8 @@ export class Model {
   meetingId: string | null = null;
   phase: Phase = 'joining';
   waiting: WaitingInfo | null = null;
+  /** A scheduled meeting's agenda: floor requests pick an item of it. */
+  agenda: AgendaEntry[] = [];
   readonly participants = new Map<ParticipantId, ParticipantInfo>();
   conference: ConferenceState | null = null;
   grid: GridPage | null = null;

@@ -262,8 +262,19 @@ export class Conference {
     return true;
   }
 
+  /** A scheduled meeting's request names an item of its agenda by index; an ad-hoc one's is free text. */
   requestFloor(id: ParticipantId, about: { agendaItem?: string; subject?: string }): number {
-    return this.state.floor.request(id, about);
+    const agenda = this.#meeting?.agenda;
+    if (!agenda || about.agendaItem === undefined) return this.state.floor.request(id, about);
+    const index = /^\d{1,4}$/.test(about.agendaItem) ? Number(about.agendaItem) : -1;
+    const item = agenda[index];
+    if (!item) throw new AppError('BAD_REQUEST', `"${about.agendaItem}" is not an item of this meeting's agenda (0 to ${agenda.length - 1})`);
+    return this.state.floor.request(id, { ...about, agendaItem: String(index), agendaTitle: item.title });
+  }
+
+  /** The agenda, when the scheduler holds the meeting. */
+  get agenda(): { title: string; presenter?: string }[] | undefined {
+    return this.#meeting?.agenda.map((a) => ({ title: a.title, ...(a.presenter ? { presenter: a.presenter } : {}) }));
   }
 
   cancelFloorRequest(id: ParticipantId): void {

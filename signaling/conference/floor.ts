@@ -37,7 +37,7 @@ export class Floor extends TypedEmitter<FloorEvents> {
   }
 
   /** Queues a request; the answer is its 1-based position. */
-  request(participantId: ParticipantId, about: { agendaItem?: string; subject?: string }): number {
+  request(participantId: ParticipantId, about: { agendaItem?: string; agendaTitle?: string; subject?: string }): number {
     if (this.#turn?.participantId === participantId) throw conflict('You already have the floor');
     if (this.#queue.some((r) => r.participantId === participantId)) throw conflict('You have already asked for the floor');
     this.#queue.push({ participantId, ...about, requestedAt: this.clock.now() });
@@ -64,6 +64,7 @@ export class Floor extends TypedEmitter<FloorEvents> {
     const turn: FloorTurn = {
       participantId: id,
       ...(request?.agendaItem === undefined ? {} : { agendaItem: request.agendaItem }),
+      ...(request?.agendaTitle === undefined ? {} : { agendaTitle: request.agendaTitle }),
       ...(request?.subject === undefined ? {} : { subject: request.subject }),
       grantedAt: now,
       deadline: timeLimitSeconds === undefined ? null : now + timeLimitSeconds * 1000,

@@ -102,6 +102,8 @@ t.test("the chair's console lists the waiting sites on the roll call, then opens
 t.test('a site requests the floor in the UI and the chair grants it from the queue', async (t) => {
   await a.page.click('#request-floor');
   await a.page.fill('#floor-subject', 'Báo cáo tình hình lũ');
+  // The meeting's agenda is a list: the second item.
+  await a.page.selectOption('#floor-agenda', '1');
   await a.page.click('#floor-submit');
   await a.page.waitForFunction(() => window.diemcau.queuePosition === 1, null, { timeout: 15_000 });
   t.match(await a.page.textContent('#queue-position'), /thứ 1\/1/, 'the site sees its queue position');
@@ -110,6 +112,7 @@ t.test('a site requests the floor in the UI and the chair grants it from the que
   const entry = `#queue [data-participant-id="${a.id}"]`;
   await chair.page.waitForSelector(entry, { timeout: 15_000 });
   t.match(await chair.page.textContent(entry), /Báo cáo tình hình lũ/, 'the queue shows the subject');
+  t.match(await chair.page.textContent(entry), /2\. Phòng chống thiên tai/, 'and the agenda item, by its title');
   await chair.page.click(`${entry} [data-action="grant"]`);
   await Promise.all([chair, ...sites].map((p) => p.page.waitForFunction((id) => window.diemcau.floor?.participantId === id, a.id, { timeout: 15_000 })));
   t.pass('everyone sees the floor holder');

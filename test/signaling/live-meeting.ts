@@ -10,6 +10,13 @@ import { opusParameters, vp8SimulcastParameters } from '../helpers/rtp-parameter
 import { connectSocket, connected, ok, type ClientSocket } from '../helpers/socket-client.js';
 import { waitFor } from '../helpers/wait.js';
 
+/** The agenda of every meeting adminApi schedules. */
+export const MEETING_AGENDA = [
+  { title: 'Báo cáo tình hình kinh tế - xã hội', presenter: 'Sở Kế hoạch và Đầu tư' },
+  { title: 'Phòng chống thiên tai' },
+  { title: 'Ý kiến các địa phương' },
+];
+
 export async function adminApi(server: DiemcauServer) {
   const login = await server.app.inject({ method: 'POST', url: '/api/auth/login', payload: TEST_ADMIN });
   if (login.statusCode !== 200) throw new Error(`login: ${login.statusCode} ${login.body}`);
@@ -34,6 +41,7 @@ export async function adminApi(server: DiemcauServer) {
       const r = await api('POST', '/api/meetings', {
         ...(body.recurrence ? { recurrence: body.recurrence } : {}),
         title: body.title ?? 'Giao ban trực tuyến',
+        agenda: MEETING_AGENDA,
         start: start.toISOString(),
         end: new Date(start.getTime() + 2 * 3600_000).toISOString(),
         chairId: 'off-province',

@@ -2,7 +2,7 @@
 import { button, h, ht } from '../dom.js';
 import type { I18n } from '../i18n.js';
 import type { Model } from '../model.js';
-import { FloorStatus } from '../views/floor.js';
+import { agendaLabel, FloorStatus } from '../views/floor.js';
 import { fire, type Send } from './send.js';
 
 const LIMITS_MINUTES = [1, 2, 3, 5, 10, 15];
@@ -67,7 +67,7 @@ export class QueuePanel {
             'div',
             { className: 'what' },
             h('strong', {}, this.#model.name(r.participantId)),
-            h('span', { className: 'subject' }, [r.agendaItem, r.subject].filter(Boolean).join(' · ')),
+            h('span', { className: 'subject' }, [agendaLabel(r), r.subject].filter(Boolean).join(' · ')),
             ht(this.#i18n, 'span', 'requestedAt', { time: this.#i18n.time(r.requestedAt) }, { className: 'at' }),
           ),
           h(

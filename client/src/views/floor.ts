@@ -8,6 +8,12 @@ import { clock, h, ht } from '../dom.js';
 import type { I18n } from '../i18n.js';
 import type { Model } from '../model.js';
 
+/** How a request or turn names its agenda item: "2. Title" for a scheduled meeting's agenda, else as typed. */
+export function agendaLabel(about: { agendaItem?: string; agendaTitle?: string }): string | undefined {
+  if (about.agendaTitle !== undefined && about.agendaItem !== undefined) return `${Number(about.agendaItem) + 1}. ${about.agendaTitle}`;
+  return about.agendaItem;
+}
+
 export interface FloorRequests {
   request(payload: FloorRequestPayload): Promise<void>;
   cancel(): Promise<void>;
@@ -39,7 +45,7 @@ export class FloorStatus {
     if (!floor) this.#i18n.bind(this.#who, 'noSpeaker');
     else if (this.#model.hasFloor) this.#i18n.bind(this.#who, 'floorYou');
     else this.#i18n.bind(this.#who, 'floorHolder', { name: this.#model.name(floor.participantId) });
-    this.#subject.textContent = [floor?.agendaItem, floor?.subject].filter(Boolean).join(' · ');
+    this.#subject.textContent = [floor ? agendaLabel(floor) : undefined, floor?.subject].filter(Boolean).join(' · ');
     this.#tick();
   }
 
@@ -67,7 +73,15 @@ export class FloorRequest {
     this.button = h('button', { type: 'button', id: 'request-floor', className: 'primary' });
     this.position = h('span', { className: 'queue-position', id: 'queue-position', role: 'status' });
     const subject = h('input', { type: 'text', name: 'subject', maxlength: 200, id: 'floor-subject', autocomplete: 'off' });
-    const agenda = h('input', { type: 'text', name: 'agendaItem', maxlength: 64, id: 'floor-agenda', autocomplete: 'off' });
+    // A scheduled meeting's agenda is a list to pick from; an ad-hoc meeting's item is typed.
+    const agenda: HTMLInputElement | HTMLSelectElement = model.agenda.length
+      ? h(
+          'select',
+          { name: 'agendaItem', id: 'floor-agenda' },
+          h('option', { value: '' }, '—'),
+          ...model.agenda.map((item, i) => h('option', { value: String(i) }, agendaLabel({ agendaItem: String(i), agendaTitle: item.title }) ?? '')),
+        )
+      : h('input', { type: 'text', name: 'agendaItem', maxlength: 64, id: 'floor-agenda', autocomplete: 'off' });
     const submit = ht(i18n, 'button', 'requestFloor', {}, { type: 'submit', className: 'primary', id: 'floor-submit' });
     const cancel = ht(i18n, 'button', 'cancel', {}, { type: 'button' });
     const form = h(
