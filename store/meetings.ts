@@ -220,7 +220,7 @@ export class MeetingStore {
    * `not-found` for an unknown id. Cancelling raises SEQUENCE and frees every booking; ending
    * frees the bookings not yet over. Ending a recurring meeting ends the occurrence being held:
    * while later ones remain, the meeting goes back to `scheduled` with that occurrence listed in
-   * `endedOccurrences`, and its bookings stay.
+   * `endedOccurrences`; that session's booking is freed, the later ones stay.
    */
   async setStatus(id: string, status: MeetingStatus, options: WriteOptions = {}): Promise<SaveResult> {
     const now = options.now ?? (() => new Date());
@@ -390,7 +390,8 @@ function hallsOf(meeting: Meeting): string[] {
 
 function bookingsOf(meeting: Meeting, keep: (o: Occurrence) => boolean = () => true): BookingSet {
   if (meeting.status === 'cancelled' || meeting.status === 'ended') return { hallIds: [], occurrences: [] };
-  return { hallIds: hallsOf(meeting), occurrences: expand(meeting).filter(keep) };
+  // A session already held and ended books nothing more: its hall is free for the rest of its slot.
+  return { hallIds: hallsOf(meeting), occurrences: pendingOccurrences(meeting).filter(keep) };
 }
 
 /** What to unbook and book when `before` becomes `after`; nothing when the bookings stay alike. */
