@@ -155,7 +155,7 @@ t.test('a site on a link too weak for video is told, gets audio only, and its vi
   t.ok(peer, "the site's peer on the server");
   // Bandwidth estimates as its receive transport's bwe trace would report them, one a second, on
   // the guard's clock (performance.now()): the real trace keeps reporting meanwhile, on that clock.
-  const t0 = performance.now();
+  const t0 = Math.floor(performance.now()); // whole ms: t0 + 4000 - t0 is exactly 4000
   for (let s = 0; s < 5; s++) peer?.linkEstimate(50_000, t0 + s * 1000);
   // The link stays weak while we watch. The real trace's estimates of a link now carrying audio only
   // can be high, and 8 s of them would bring video back before the checks below on a slow machine.
@@ -191,7 +191,7 @@ t.test('a site on a link too weak for video is told, gets audio only, and its vi
   t.ok(framesOnAudioOnly - frozen.framesDecoded <= 5, `no new video meanwhile (${framesOnAudioOnly - frozen.framesDecoded} frames still in flight)`);
   // Strong for 8 s, on the guard's clock from now (the audio-only checks took however long they took).
   clearInterval(weak);
-  const t1 = performance.now();
+  const t1 = Math.floor(performance.now());
   for (let s = 0; s <= 8; s++) peer?.linkEstimate(2_000_000, t1 + s * 1000);
   await waitFor(async () => (await c.page.evaluate(() => window.diemcau.linkMode)) === 'full', { what: 'the page to hear video is back' });
   const back = await waitFor(
