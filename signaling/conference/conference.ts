@@ -44,6 +44,8 @@ export type Arrival = EnteredMeeting & { waiting?: WaitingInfo; lobby?: true };
 /** The roll call is pushed at most this often; link quality is measured this often while someone watches. */
 const ROLL_CALL_PUSH_MS = 1000;
 const QUALITY_MS = 3000;
+/** The roll call re-reads the meeting (its invitations) from the store at most this often. */
+const MEETING_REFRESH_MS = 10_000;
 
 export interface ConferenceDeps {
   meetingId: MeetingId;
@@ -87,6 +89,11 @@ export class Conference {
   readonly #watchers = new Set<ParticipantId>();
   readonly #quality = new Map<ParticipantId, LinkQuality>();
   #qualityTimer: NodeJS.Timeout | undefined;
+  /** A pass of link measurements is running: the next tick skips rather than overlapping it. */
+  #sampling = false;
+  /** When the meeting was last read from the store for the roll call, and that read. */
+  #meetingReadAt = 0;
+  #meetingRead: Promise<void> = Promise.resolve();
   #pushTimer: NodeJS.Timeout | undefined;
   #lastPush = 0;
   #lastRollCall = '';
@@ -553,14 +560,24 @@ export class Conference {
     this.#watchers.clear();
   }
 
+  /**
+   * Re-reads the meeting (its invitations may have changed since it opened) for the roll call: at
+   * most every MEETING_REFRESH_MS, and one read for requests that come together.
+   */
   async #refreshMeeting(): Promise<void> {
-    if (!this.#meeting || !this.#live) return;
-    try {
-      const fresh = await this.#live.meeting(this.meetingId);
-      if (fresh) this.#meeting = fresh;
-    } catch (error) {
-      this.#log.warn('could not refresh the meeting', { error: error instanceof Error ? error.message : String(error) });
-    }
+    const live = this.#live;
+    if (!this.#meeting || !live) return;
+    if (Date.now() - this.#meetingReadAt < MEETING_REFRESH_MS) return this.#meetingRead;
+    this.#meetingReadAt = Date.now();
+    this.#meetingRead = (async () => {
+      try {
+        const fresh = await live.meeting(this.meetingId);
+        if (fresh) this.#meeting = fresh;
+      } catch (error) {
+        this.#log.warn('could not refresh the meeting', { error: error instanceof Error ? error.message : String(error) });
+      }
+    })();
+    return this.#meetingRead;
   }
 
   #buildRollCall(): RollCall {
@@ -607,17 +624,23 @@ export class Conference {
         this.#qualityTimer = undefined;
         return;
       }
+      if (this.#sampling) return;
+      this.#sampling = true;
       const now = Date.now();
-      await Promise.all(
-        [...this.#links].map(async ([id, { peer }]) => {
-          if (peer.closed) return;
-          try {
-            this.#quality.set(id, await measureLink(peer, now));
-          } catch {
-            // A peer closing mid-measure: its entry goes with it.
-          }
-        }),
-      );
+      try {
+        await Promise.all(
+          [...this.#links].map(async ([id, { peer }]) => {
+            if (peer.closed) return;
+            try {
+              this.#quality.set(id, await measureLink(peer, now));
+            } catch {
+              // A peer closing mid-measure: its entry goes with it.
+            }
+          }),
+        );
+      } finally {
+        this.#sampling = false;
+      }
       this.#rollCallChanged();
     };
     this.#qualityTimer = setInterval(() => void sample(), QUALITY_MS);
@@ -685,9 +708,12 @@ export class Conference {
   }
 }
 
-/** The roll call without its timestamp, to tell whether anything changed. */
+/**
+ * The roll call without its timestamps (the view's and each measurement's `at`), to tell whether
+ * anything changed: a quality pass that measured the same figures pushes nothing.
+ */
 function rollCallKey(view: RollCall): string {
-  return JSON.stringify({ ...view, at: 0 });
+  return JSON.stringify(view, (key, value: unknown) => (key === 'at' ? undefined : value));
 }
 
 /** The log keeps an agenda item by its index in the meeting's agenda. */

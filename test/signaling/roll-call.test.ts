@@ -111,6 +111,16 @@ t.test('roll call', async (top) => {
     const gaps = times.slice(1).map((at, i) => at - (times[i] as number));
     t.ok(times.length >= 3, `${times.length} pushes so far`);
     t.ok(gaps.every((gap) => gap >= 990), `pushes at least a second apart (smallest gap ${Math.min(...gaps)} ms)`);
+
+    // Nothing changes from here: two more measuring passes find the same figures and push nothing.
+    const measuredAt = async () => entryOf(await ok(chair.socket, 'get-roll-call', { watch: true }), 'h-hall-d1').quality?.at ?? 0;
+    const first = await waitFor(async () => {
+      const at = await measuredAt();
+      return at > (quality?.at ?? 0) ? at : undefined;
+    }, { what: 'a new measuring pass', timeout: 10_000 });
+    const pushes = chair.rollCalls.length;
+    await waitFor(async () => (await measuredAt()) > first, { what: 'one more measuring pass', timeout: 10_000 });
+    t.equal(chair.rollCalls.length, pushes, 'a pass that measured the same figures pushes nothing');
   });
 
   await t.test('only the chair and secretary read and call the roll', async (t) => {
