@@ -167,7 +167,7 @@ async function main(): Promise<void> {
     );
     console.log(`one roll-call view: ${(rtt.bytes / 1024).toFixed(1)} kB of JSON (${rtt.bytes} bytes), ${rtt.entries} entries`);
     console.log(
-      `server side, median: meeting re-read from Redis ${parts.refreshMs.toFixed(1)} ms (each get-roll-call), view built ${parts.buildMs.toFixed(1)} ms, ` +
+      `server side, median: meeting re-read from Redis ${parts.refreshMs.toFixed(1)} ms (at most once per 10 s of get-roll-calls), view built ${parts.buildMs.toFixed(1)} ms, ` +
         `JSON.stringify ${parts.stringifyMs.toFixed(1)} ms, emit to one console ${parts.emitMs.toFixed(1)} ms ` +
         `(a push = build + stringify for the change check + emit per watcher)`,
     );
