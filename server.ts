@@ -9,6 +9,7 @@ import { buildScheduler } from './scheduler/app.js';
 import { createSfu, type Sfu } from './sfu/sfu.js';
 import { createSignaling, type Signaling } from './signaling/signaling.js';
 import { bootstrap } from './scheduler/bootstrap.js';
+import { endOverdueMeetings, OVERDUE_SWEEP_MS } from './scheduler/overdue.js';
 import { createJoinAdmission } from './scheduler/join-admission.js';
 import { createLiveStore } from './store/live.js';
 import { startLocalRedis, type LocalRedis } from './store/local-redis.js';
@@ -102,6 +103,14 @@ interface Parts {
 
 function finish({ config, log, store, redisUrl, firstAdmin, sfu, app, signaling, url, stopRedis }: Parts): DiemcauServer {
   let closed = false;
+  // Live meetings nobody ended (this node stopped mid-meeting): now, then every few minutes.
+  const sweep = () =>
+    void endOverdueMeetings(store, Date.now(), (id) => signaling.participantCount(id) > 0, log).catch((error: Error) => {
+      if (!closed) log.warn('the sweep for overdue meetings failed', { error: error.message });
+    });
+  const sweeper = setInterval(sweep, OVERDUE_SWEEP_MS);
+  sweeper.unref();
+  sweep();
   return {
     url,
     app,
@@ -120,6 +129,7 @@ function finish({ config, log, store, redisUrl, firstAdmin, sfu, app, signaling,
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(sweeper);
       await signaling.close();
       await app.close();
       sfu.close();

@@ -21,6 +21,12 @@ export class AttendanceStore {
     await this.redis.multi().rPush(key, JSON.stringify(entry)).lTrim(key, -MAX_ENTRIES, -1).exec();
   }
 
+  /** The newest entry, if any. */
+  async last(meetingId: string): Promise<AttendanceEntry | undefined> {
+    const value = await this.redis.lIndex(this.keys.attendance(meetingId), -1);
+    return value == null ? undefined : (JSON.parse(value) as AttendanceEntry);
+  }
+
   async list(meetingId: string): Promise<AttendanceEntry[]> {
     const values = await this.redis.lRange(this.keys.attendance(meetingId), 0, -1);
     return values.map((v) => JSON.parse(v) as AttendanceEntry);

@@ -150,7 +150,7 @@ export const AttendanceEntry = Type.Object({
   role: Type.Optional(Type.String({ maxLength: 20 })),
   hallId: Type.Optional(Id),
   /** The invitation the join link came from (its jti), when there is one. */
-  invitationId: Type.Optional(Id),
+  invitationId: Type.Optional(InvitationId),
   /** Who did it (the chair or secretary), for control actions. */
   bySubjectId: Type.Optional(Id),
   headcount: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000 })),
