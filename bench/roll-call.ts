@@ -27,6 +27,7 @@ import { testConfig } from '../test/helpers/config.js';
 import { opusParameters, vp8SimulcastParameters } from '../test/helpers/rtp-parameters.js';
 import { connectSocket, connected, ok, request, type ClientSocket } from '../test/helpers/socket-client.js';
 import { adminApi } from '../test/signaling/live-meeting.js';
+import { waitFor } from '../test/helpers/wait.js';
 
 type Publish = 'av' | 'mic' | 'none';
 
@@ -153,7 +154,7 @@ async function main(): Promise<void> {
     windows.push(await measure('sites confirming', true, CONFIRMS_PER_S));
     await call('watch', { watch: false });
     // The sampler notices at its next tick (every 3 s) that nobody watches, and stops.
-    await new Promise((resolve) => setTimeout(resolve, 3500));
+    await waitFor(() => server.signaling.conference(meetingId)?.measuringLinks === false, { timeout: 10_000, what: 'the link-quality sampler to stop' });
 
     const parts = await rollCallParts(server, meetingId);
     const sweeps = await samplerSweeps(room.peers, worker, 5);

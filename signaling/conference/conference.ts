@@ -615,6 +615,11 @@ export class Conference {
     }, wait);
   }
 
+  /** Link quality is being measured: someone watches the roll call (the sampler stops at its next tick after the last leaves). */
+  get measuringLinks(): boolean {
+    return this.#qualityTimer !== undefined || this.#sampling;
+  }
+
   /** While someone watches the roll call, measures every link every few seconds. */
   #sampleQuality(): void {
     if (this.#qualityTimer || this.#closed) return;
