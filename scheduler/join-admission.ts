@@ -4,7 +4,7 @@ import type { AdmissionVerdict } from '../signaling/live-store.js';
 import type { Store } from '../store/store.js';
 import { joinWindow } from './join-links.js';
 import type { Meeting } from '../store/records.js';
-import { formatLocal, OPENS_BEFORE_MS, pendingOccurrences, sessionAt } from './recurrence.js';
+import { formatLocal, heldOccurrence, OPENS_BEFORE_MS, sessionAt } from './recurrence.js';
 
 /** Why a signed, unexpired join link is still refused: sent as `details.reason`, for the join page. */
 export type RefusalReason = 'cancelled' | 'ended' | 'removed' | 'outdated' | 'moved' | 'between';
@@ -60,9 +60,7 @@ export const MAX_OVERRUN_MS = 6 * 3600_000;
 function checkSession(meeting: Meeting, at: number): void {
   if (!meeting.recurrence) return;
   if (meeting.status === 'live') {
-    const held = pendingOccurrences(meeting)
-      .filter((o) => o.start - OPENS_BEFORE_MS <= at)
-      .pop();
+    const held = heldOccurrence(meeting, at);
     if (held && at < held.end + MAX_OVERRUN_MS) return;
   }
   const session = sessionAt(meeting, at);

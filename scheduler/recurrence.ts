@@ -107,13 +107,20 @@ export function pendingOccurrences(schedule: HeldSchedule): Occurrence[] {
   return expand(schedule).filter((o) => !ended.has(o.start));
 }
 
+/** The occurrence being held at `now`: the latest pending one whose session has opened (it may run past its end). */
+export function heldOccurrence(schedule: HeldSchedule, now: number): Occurrence | undefined {
+  return pendingOccurrences(schedule)
+    .filter((o) => o.start - OPENS_BEFORE_MS <= now)
+    .pop();
+}
+
 /**
- * The occurrence to show at `now`: while live, the latest pending one whose session has opened (it
- * may run past its end); otherwise the one open now or the next; the first when none is left.
+ * The occurrence to show at `now`: while live, the one being held; otherwise the one open now or the
+ * next; the first when none is left.
  */
 export function occurrenceAt(schedule: HeldSchedule & { status?: string }, now: number): Occurrence {
   const pending = pendingOccurrences(schedule);
-  const live = schedule.status === 'live' ? pending.filter((o) => o.start - OPENS_BEFORE_MS <= now).pop() : undefined;
+  const live = schedule.status === 'live' ? heldOccurrence(schedule, now) : undefined;
   const first = { start: Date.parse(schedule.start), end: Date.parse(schedule.end) };
   return live ?? pending.find((o) => o.end > now) ?? pending[pending.length - 1] ?? first;
 }

@@ -5,6 +5,7 @@
  */
 import type { Role } from '../protocol/claims.js';
 import type { UnitRef } from '../protocol/conference.js';
+import type { AgendaEntry } from '../protocol/events.js';
 import type { AttendanceEntry } from '../store/records.js';
 import type { AdmissionSnapshot } from './conference/admission.js';
 
@@ -26,7 +27,7 @@ export interface LiveMeeting {
   id: string;
   status: 'scheduled' | 'live' | 'ended' | 'cancelled';
   title: string;
-  agenda: { title: string; presenter?: string | undefined }[];
+  agenda: AgendaEntry[];
   /** ISO 8601 instants of the session: the occurrence being held, or the next one. */
   start: string;
   end: string;

@@ -3,7 +3,7 @@ import type { Keys } from './keys.js';
 import type { Hall, Invitation, Meeting, MeetingStatus } from './records.js';
 import { commitMeeting, type BookingSet, type CommitPlan } from './booking.js';
 import { hallInvitationId, personInvitationId, planInvitations, significantChange } from './meeting-plan.js';
-import { expand, lastEnd, OPENS_BEFORE_MS, overlaps, pendingOccurrences, type Occurrence } from '../scheduler/recurrence.js';
+import { expand, heldOccurrence, lastEnd, overlaps, pendingOccurrences, type Occurrence } from '../scheduler/recurrence.js';
 
 export { hallInvitationId, personInvitationId } from './meeting-plan.js';
 
@@ -377,7 +377,7 @@ return 1
 function endOccurrence(meeting: Meeting, nowMs: number): Meeting {
   if (!meeting.recurrence) return { ...meeting, status: 'ended' };
   const pending = pendingOccurrences(meeting);
-  const held = pending.filter((o) => o.start - OPENS_BEFORE_MS <= nowMs).pop() ?? pending[0];
+  const held = heldOccurrence(meeting, nowMs) ?? pending[0];
   if (!held || !pending.some((o) => o.start > held.start)) return { ...meeting, status: 'ended' };
   const endedOccurrences = [...(meeting.endedOccurrences ?? []), new Date(held.start).toISOString()].sort();
   return { ...meeting, status: 'scheduled', endedOccurrences };

@@ -7,7 +7,7 @@ import { AppError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
 import type { JoinClaims } from '../../protocol/claims.js';
 import type { ChatMessage, ConferenceState, FloorTurn, GridPage, LinkQuality, MeetingPhase, RollCall, WaitingInfo } from '../../protocol/conference.js';
-import type { EnteredMeeting, GuestAdmitted, ParticipantInfo } from '../../protocol/events.js';
+import type { AgendaEntry, EnteredMeeting, GuestAdmitted, ParticipantInfo } from '../../protocol/events.js';
 import type { HallId, MeetingId, ParticipantId, UnitId } from '../../protocol/ids.js';
 import type { MessageAudience } from '../../protocol/messages.js';
 import type { Peer } from '../../sfu/peer.js';
@@ -280,8 +280,8 @@ export class Conference {
   }
 
   /** The agenda, when the scheduler holds the meeting. */
-  get agenda(): { title: string; presenter?: string }[] | undefined {
-    return this.#meeting?.agenda.map((a) => ({ title: a.title, ...(a.presenter ? { presenter: a.presenter } : {}) }));
+  get agenda(): AgendaEntry[] | undefined {
+    return this.#meeting?.agenda;
   }
 
   cancelFloorRequest(id: ParticipantId): void {
