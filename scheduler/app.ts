@@ -90,12 +90,15 @@ export async function buildScheduler(options: SchedulerOptions): Promise<Fastify
   if (built) {
     await app.register(fastifyStatic, { root: options.clientDir, index: false, wildcard: false });
     app.get('/join', { schema: { hide: true } }, (_request, reply) => reply.type('text/html; charset=utf-8').sendFile('join.html'));
+    app.get('/app', { schema: { hide: true } }, (_request, reply) => reply.type('text/html; charset=utf-8').sendFile('app.html'));
   } else {
-    app.get('/join', { schema: { hide: true } }, (_request, reply) =>
-      reply.status(503).type('text/plain; charset=utf-8').send('The browser client is not built: run `npm run build`.'),
-    );
+    for (const page of ['/join', '/app'])
+      app.get(page, { schema: { hide: true } }, (_request, reply) =>
+        reply.status(503).type('text/plain; charset=utf-8').send('The browser client is not built: run `npm run build`.'),
+      );
     options.log.warn('the browser client is not built: run `npm run build`', { clientDir: options.clientDir });
   }
-  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/join'));
+  // The front door is the office web app; sites arrive by their join links (/join?token=…).
+  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/app'));
   return app;
 }

@@ -1,0 +1,7 @@
+/** Placeholder: this screen is being built. */
+import type { ScreenFactory } from '../context.js';
+import { heading } from '../ui.js';
+
+export const deviceCheckScreen: ScreenFactory = (_ctx, root) => {
+  root.append(heading('device-check'));
+};
