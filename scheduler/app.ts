@@ -18,6 +18,7 @@ import { meetingRoutes } from './routes/meetings.js';
 import { invitationRoutes } from './routes/invitations.js';
 import { feedRoutes } from './routes/feeds.js';
 import { attendanceRoutes } from './routes/attendance.js';
+import { conflictRoutes } from './routes/conflicts.js';
 
 export interface SchedulerOptions {
   clientDir: string;
@@ -80,7 +81,7 @@ export async function buildScheduler(options: SchedulerOptions): Promise<Fastify
     const api = options.api;
     await app.register(async (scope) => {
       await scope.register(authPlugin, { secret: api.jwtSecret, store: api.store, sessionHours: api.config.sessionHours });
-      for (const routes of [authRoutes, unitRoutes, hallRoutes, peopleRoutes, meetingRoutes, invitationRoutes, feedRoutes, attendanceRoutes]) {
+      for (const routes of [authRoutes, unitRoutes, hallRoutes, peopleRoutes, meetingRoutes, invitationRoutes, feedRoutes, attendanceRoutes, conflictRoutes]) {
         await scope.register(routes, api);
       }
     });

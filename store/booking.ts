@@ -170,3 +170,62 @@ export async function commitMeeting(redis: RedisClient, keys: CommitKeys, plan: 
   }
   return { kind: 'conflict', conflicts };
 }
+
+/**
+ * Read-only twin of the commit script's conflict test, for a check before saving: for every hall
+ * and occurrence [s, e), the bookings starting before e that still end after s, walked back in
+ * the same way. The bookings of `exclude` (a meeting being changed) are skipped, as the commit
+ * takes a meeting's own bookings out before testing its new ones. Writes nothing.
+ */
+const FIND_CONFLICTS_SCRIPT = `
+local q = cjson.decode(ARGV[1])
+local own = q.exclude .. '|'
+local found = {}
+for k = 1, #KEYS do
+  for _, o in ipairs(q.occurrences) do
+    local offset = 0
+    local done = false
+    while not done do
+      local earlier = redis.call('ZREVRANGEBYSCORE', KEYS[k], '(' .. o[2], '-inf', 'LIMIT', offset, 16)
+      if #earlier == 0 then break end
+      for _, booking in ipairs(earlier) do
+        if tonumber(string.match(booking, '|(%d+)$')) <= tonumber(o[1]) then done = true break end
+        if q.exclude == '' or string.sub(booking, 1, #own) ~= own then
+          found[#found + 1] = k
+          found[#found + 1] = booking
+          if #found >= 2 * q.max then return found end
+        end
+      end
+      offset = offset + 16
+    end
+  end
+end
+return found
+`;
+
+export interface ConflictQuery {
+  hallIds: readonly string[];
+  occurrences: readonly { start: number; end: number }[];
+  /** A meeting whose own bookings do not count (it is being changed). */
+  excludeMeetingId?: string | undefined;
+  /** Stop after this many. */
+  max: number;
+}
+
+/** The bookings a commit of these halls and occurrences would conflict with (the first `max` found). */
+export async function findBookingConflicts(redis: RedisClient, hallBookings: (hallId: string) => string, query: ConflictQuery): Promise<BookingConflict[]> {
+  const hallIds = [...new Set(query.hallIds)];
+  if (hallIds.length === 0 || query.occurrences.length === 0) return [];
+  const plan = {
+    exclude: query.excludeMeetingId ?? '',
+    max: query.max,
+    occurrences: query.occurrences.map((o) => [String(o.start), String(o.end)]),
+  };
+  const answer = (await redis.eval(FIND_CONFLICTS_SCRIPT, { keys: hallIds.map(hallBookings), arguments: [JSON.stringify(plan)] })) as (string | number)[];
+  const conflicts: BookingConflict[] = [];
+  for (let i = 0; i + 1 < answer.length; i += 2) {
+    const [meetingId, start, end] = String(answer[i + 1]).split('|');
+    conflicts.push({ hallId: hallIds[Number(answer[i]) - 1] as string, meetingId: meetingId as string, start: Number(start), end: Number(end) });
+  }
+  return conflicts;
+}

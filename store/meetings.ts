@@ -1,7 +1,7 @@
 import type { RedisClient } from './redis.js';
 import type { Keys } from './keys.js';
 import type { Hall, Invitation, Meeting, MeetingStatus } from './records.js';
-import { commitMeeting, type BookingSet, type CommitPlan } from './booking.js';
+import { commitMeeting, findBookingConflicts, type BookingSet, type CommitPlan } from './booking.js';
 import { hallInvitationId, personInvitationId, planInvitations, significantChange } from './meeting-plan.js';
 import { expand, heldOccurrence, lastEnd, overlaps, pendingOccurrences, type Occurrence } from '../scheduler/recurrence.js';
 
@@ -81,7 +81,7 @@ const MAX_ATTEMPTS = 20;
  * Meetings, their invitations and hall bookings.
  *
  * Reads: `getMeeting`, `getMeetings`, `listMeetings(filter)`, `listInvitations`,
- * `getInvitation`, `meetingIdsOfPerson`, `listBookings`.
+ * `getInvitation`, `meetingIdsOfPerson`, `listBookings`, `findConflicts`.
  * Writes: `create`, `update(id, mutator)`, `setStatus`, `cancelOccurrence`, `updateInvitation`.
  *
  * Every meeting write goes through one Lua script (store/booking.ts) that checks and books
@@ -171,6 +171,25 @@ export class MeetingStore {
         return { meetingId: meetingId as string, start: Number(start), end: Number(end) };
       })
       .filter((b) => b.end > from);
+  }
+
+  /**
+   * Read-only: the bookings that saving a meeting with these halls and occurrences would be
+   * refused for (the commit script's rule), at most `max`; with `excludeMeetingId`, that
+   * meeting's own bookings do not count, as when it is changed.
+   */
+  async findConflicts(
+    hallIds: readonly string[],
+    occurrences: readonly Occurrence[],
+    options: { excludeMeetingId?: string | undefined; max?: number } = {},
+  ): Promise<Conflict[]> {
+    const found = await findBookingConflicts(this.redis, (h) => this.keys.hallBookings(h), {
+      hallIds,
+      occurrences,
+      excludeMeetingId: options.excludeMeetingId,
+      max: options.max ?? 100,
+    });
+    return found.length === 0 ? [] : this.describe(found);
   }
 
   /**
