@@ -19,6 +19,7 @@ import { invitationRoutes } from './routes/invitations.js';
 import { feedRoutes } from './routes/feeds.js';
 import { attendanceRoutes } from './routes/attendance.js';
 import { conflictRoutes } from './routes/conflicts.js';
+import { importRoutes } from './routes/import.js';
 
 export interface SchedulerOptions {
   clientDir: string;
@@ -81,7 +82,7 @@ export async function buildScheduler(options: SchedulerOptions): Promise<Fastify
     const api = options.api;
     await app.register(async (scope) => {
       await scope.register(authPlugin, { secret: api.jwtSecret, store: api.store, sessionHours: api.config.sessionHours });
-      for (const routes of [authRoutes, unitRoutes, hallRoutes, peopleRoutes, meetingRoutes, invitationRoutes, feedRoutes, attendanceRoutes, conflictRoutes]) {
+      for (const routes of [authRoutes, unitRoutes, hallRoutes, peopleRoutes, meetingRoutes, invitationRoutes, feedRoutes, attendanceRoutes, conflictRoutes, importRoutes]) {
         await scope.register(routes, api);
       }
     });

@@ -339,6 +339,21 @@ export class DirectoryStore {
     });
   }
 
+  /**
+   * Writes many units and halls at once (the CSV import): `plan` decides on the whole directory
+   * as read and throws to refuse; everything is written in one guarded step, or nothing if any
+   * unit, hall or person changed meanwhile (then `plan` decides again on fresh data).
+   */
+  writeMany<T>(plan: (view: DirectoryView) => { units: readonly Unit[]; halls: readonly Hall[]; result: T }): Promise<T> {
+    return this.transact((tx) => {
+      const { units, halls, result } = plan(tx.view);
+      tx.collectionUnchanged('units').collectionUnchanged('halls').collectionUnchanged('people');
+      for (const unit of units) tx.put('units', unit);
+      for (const hall of halls) tx.put('halls', hall);
+      return result;
+    });
+  }
+
   /** Units, halls and people read together (consistent with each other). */
   view(): Promise<DirectoryView> {
     return readSnapshot(this.redis, this.keys);
