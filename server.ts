@@ -7,6 +7,7 @@ import { createLogger, type Logger } from './lib/log.js';
 import type { JoinClaims } from './protocol/claims.js';
 import { buildScheduler } from './scheduler/app.js';
 import { createSfu, type Sfu } from './sfu/sfu.js';
+import { createProbes } from './sfu/probe.js';
 import { createSignaling, type Signaling } from './signaling/signaling.js';
 import { bootstrap } from './scheduler/bootstrap.js';
 import { endOverdueMeetings, OVERDUE_SWEEP_MS } from './scheduler/overdue.js';
@@ -57,7 +58,7 @@ export async function createServer(config: Config): Promise<DiemcauServer> {
       clientDir: config.clientDir,
       tls: config.tls,
       log,
-      api: { store, config: config.scheduler, jwtSecret: config.signaling.jwtSecret, publicUrl: () => url, log },
+      api: { store, config: config.scheduler, jwtSecret: config.signaling.jwtSecret, publicUrl: () => url, log, probe: createProbes(media.pool, log) },
       health: () => ({
         workers: media.pool.slots.length,
         liveWorkers: media.pool.slots.filter((s) => !s.worker.closed).length,

@@ -19,6 +19,7 @@ import { invitationRoutes } from './routes/invitations.js';
 import { feedRoutes } from './routes/feeds.js';
 import { attendanceRoutes } from './routes/attendance.js';
 import { conflictRoutes } from './routes/conflicts.js';
+import { deviceCheckRoutes } from './routes/device-check.js';
 import { importRoutes } from './routes/import.js';
 
 export interface SchedulerOptions {
@@ -85,6 +86,7 @@ export async function buildScheduler(options: SchedulerOptions): Promise<Fastify
       for (const routes of [authRoutes, unitRoutes, hallRoutes, peopleRoutes, meetingRoutes, invitationRoutes, feedRoutes, attendanceRoutes, conflictRoutes, importRoutes]) {
         await scope.register(routes, api);
       }
+      if (api.probe) await scope.register(deviceCheckRoutes, { ...api, probe: api.probe });
     });
   }
 

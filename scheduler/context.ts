@@ -1,4 +1,5 @@
 import type { Logger } from '../lib/log.js';
+import type { Probes } from '../sfu/probe.js';
 import type { Store } from '../store/store.js';
 import type { SchedulerConfig } from './config.js';
 
@@ -11,4 +12,6 @@ export interface ApiContext {
   /** Base URL people open (join links, feed addresses); known once the server listens. */
   publicUrl(): string;
   log: Logger;
+  /** The device check's network probes (media side); without them /api/device-check is not served. */
+  probe?: Probes;
 }
