@@ -19,6 +19,9 @@ export const MeetingView = Type.Composite([
     editable: Type.Boolean(),
     /** Occurrences in the asked range, or the next ones; cancelled ones left out. */
     occurrences: Type.Optional(Type.Array(OccurrenceView)),
+    /** GET /api/meetings/:id only: the host hall's and the chair's names, for whoever sees the meeting. */
+    hostHallName: Type.Optional(Type.String()),
+    chairName: Type.Optional(Type.String()),
   }),
 ]);
 export type MeetingView = Static<typeof MeetingView>;

@@ -166,7 +166,13 @@ export const meetingRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
         ...(to === undefined ? {} : { to }),
         limit: q.limit ?? (ranged ? 200 : 10),
       });
-      return meetingView(meeting, access.canEdit(meeting), occurrences);
+      // The names too: a caller outside the directory scope of the host hall or chair (an invited official) still reads who and where.
+      const [hall, chair] = await Promise.all([store.directory.getHall(meeting.hostHallId), store.directory.getPerson(meeting.chairId)]);
+      return {
+        ...meetingView(meeting, access.canEdit(meeting), occurrences),
+        ...(hall ? { hostHallName: hall.name } : {}),
+        ...(chair ? { chairName: chair.name } : {}),
+      };
     },
   );
 
