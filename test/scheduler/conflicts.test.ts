@@ -161,6 +161,8 @@ t.test('who may ask: signed in, secretariat (or admin)', async (t) => {
   }
   const admin = await conflictsOf(await api.login(), body);
   t.same(admin.conflicts.map((c) => c.meetingId), [a]);
+  const doc = (await api.request(undefined, { method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+  t.ok(doc.paths['/api/meetings/conflicts']?.['post']?.security, 'documented, behind the bearer token');
 });
 
 t.test('nothing is written, whatever is asked', async (t) => {
