@@ -237,6 +237,27 @@ t.test('after the meeting: ended, no longer live, last leaves filled in', async 
   t.same(errors, []);
 });
 
+t.test('a recurring meeting: a picker of its sessions, each its own report', async (t) => {
+  const start = new Date(Date.now() + 60_000);
+  const weekly = await api.schedule({ title: 'Giao ban hằng tuần', hostHallId: 'hall-d2-c2', siteHallIds: ['hall-d2-c1'], start, recurrence: { freq: 'weekly', count: 4 } });
+  const { context, page, errors } = await openWithClock(browser, `/meetings/${weekly}/attendance`);
+  t.teardown(() => context.close());
+  await screenReady(page, '/meetings/:id/attendance');
+  const picker = page.getByLabel('Buổi họp');
+  // Only the first session has opened by now: it is the one shown and the only one offered.
+  t.same(await picker.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)), [start.toISOString()]);
+  t.equal(await picker.inputValue(), start.toISOString());
+  // The picker's own change leads here; with one session there is nothing to change to, so go by the address.
+  await page.evaluate((hash) => {
+    document.querySelector('h1')?.setAttribute('data-old', '');
+    location.hash = hash;
+  }, `#/meetings/${weekly}/attendance?occurrence=${encodeURIComponent(start.toISOString())}`);
+  await page.waitForFunction(() => document.body.dataset['state'] === 'ready' && document.querySelector('h1') && !document.querySelector('h1[data-old]'));
+  t.equal(await page.getByLabel('Buổi họp').inputValue(), start.toISOString(), 'the session asked for, by its start');
+  t.equal(await page.locator('a.button', { hasText: 'Bản in' }).getAttribute('href'), `#/meetings/${weekly}/attendance/print?occurrence=${encodeURIComponent(start.toISOString())}`);
+  t.same(errors, []);
+});
+
 t.test('an official who does not run the meeting is refused, in Vietnamese', async (t) => {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
   t.teardown(() => context.close());

@@ -165,6 +165,23 @@ t.test('the meeting page: header, and every invitation with its answer and updat
   t.same(errors, []);
 });
 
+t.test('in English, and the filter survives the language switch', async (t) => {
+  const { context, page, errors } = await openSignedIn(browser, server.url, 'sec-province', { hash: `/meetings/${meeting.id}`, landing: '/meetings/:id' });
+  t.teardown(() => context.close());
+  await page.getByLabel('Lọc theo tên').fill('lanh dao');
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.waitForFunction(() => document.documentElement.lang === 'en' && document.body.dataset['state'] === 'ready');
+  t.equal(await page.getByRole('link', { name: 'Edit' }).count(), 1);
+  t.match(await page.locator('[data-fact=recurrence]').textContent(), /^Every week on \w+day, at 08:00, 3 sessions$/);
+  t.equal(await page.locator('tr[data-invitation="p-off-d1"] td[data-rsvp]').textContent(), 'Not attending');
+  t.equal(await page.getByLabel('Filter by name').inputValue(), 'lanh dao', 'what was typed is kept');
+  t.same(
+    await page.locator('table.invitations-table tbody tr[data-invitation]:not([hidden])').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset['invitation'])),
+    rows.filter((r) => r.name.startsWith('Lãnh đạo')).map((r) => r.id),
+  );
+  t.same(errors, []);
+});
+
 t.test('copy link puts the exact join link on the clipboard', async (t) => {
   const { context, page, errors } = await openSignedIn(browser, server.url, 'sec-province', { hash: `/meetings/${meeting.id}`, landing: '/meetings/:id' });
   t.teardown(() => context.close());
