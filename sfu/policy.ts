@@ -91,11 +91,14 @@ export function conferencePolicy(inputs: ConferenceInputs): MediaPolicy {
       return wanted;
     },
     expectedConsumers(receiver, participants) {
-      // The main and floor videos, the voices allowed to speak, and the grid page if it has one.
-      let audible = 0;
+      // Its peak, so a floor grant does not push a worker over: the main video, a floor holder's
+      // video and voice (whether or not someone holds the floor now), the voices allowed to speak,
+      // and its grid page.
+      const main = inputs.main !== null && inputs.main !== receiver ? 1 : 0;
+      let audible = inputs.floor === null ? 1 : 0;
       for (const id of inputs.audible) if (id !== receiver) audible++;
       const grid = inputs.grids.get(receiver)?.length ?? 0;
-      return Math.min(everyone(participants), 2 + audible + grid);
+      return Math.min(everyone(participants), main + 1 + audible + grid);
     },
   };
 }
