@@ -14,6 +14,11 @@ export interface SfuConfig {
   workerLogLevel: ms.WorkerLogLevel;
   /** Bitrate a new transport assumes before its estimate is known. */
   initialOutgoingBitrate: number;
+  /**
+   * Consumers one worker (one core) is meant to carry, pipe consumers included. A meeting's new
+   * participants go to a worker with room left under it, so a big meeting spreads over the workers.
+   */
+  consumersPerWorker: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -54,5 +59,6 @@ export function loadSfuConfig(env: Env): SfuConfig {
     announcedAddress: env.RTC_ANNOUNCED_ADDRESS || (wildcard ? defaultAnnouncedAddress() : undefined),
     workerLogLevel,
     initialOutgoingBitrate: integer(env, 'RTC_INITIAL_BITRATE', 1_000_000, 100_000, 100_000_000),
+    consumersPerWorker: integer(env, 'CONSUMERS_PER_WORKER', 500, 1, 100_000),
   };
 }

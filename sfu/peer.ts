@@ -6,6 +6,7 @@ import type { MediaSource } from '../protocol/messages.js';
 import type { NewConsumer, TransportInfo } from '../protocol/events.js';
 import type { SpatialLayer } from './policy.js';
 import { LinkGuard, type LinkMode } from './link-guard.js';
+import type { WorkerSlot } from './worker-pool.js';
 
 export type Direction = 'send' | 'recv';
 
@@ -15,11 +16,17 @@ export interface ProducerAppData extends ms.AppData {
   source: MediaSource;
 }
 
+/** Where a peer's media lives: one router of its meeting, on one worker. */
+export interface PeerPlace {
+  readonly router: ms.Router;
+  readonly slot: WorkerSlot;
+}
+
 /** What a peer needs from its room: the parent side of the cascade. */
 export interface PeerHost {
-  readonly router: ms.Router;
-  readonly webRtcServer: ms.WebRtcServer;
   readonly initialOutgoingBitrate: number;
+  /** Address plain RTP transports (ingest) listen on. */
+  readonly listenIp: string;
   producerAdded(producer: ms.Producer<ProducerAppData>): void;
   /** A producer was paused, resumed or closed: what others should receive may change. */
   producerChanged(producer: ms.Producer<ProducerAppData>): void;
@@ -42,7 +49,7 @@ type PeerEvents = {
 };
 
 interface TransportEntry {
-  transport: ms.WebRtcTransport;
+  transport: ms.WebRtcTransport | ms.PlainTransport;
   direction: Direction;
   connected: boolean;
 }
@@ -73,6 +80,8 @@ export class Peer extends TypedEmitter<PeerEvents> {
     readonly id: ParticipantId,
     readonly rtpCapabilities: ms.RtpCapabilities,
     private readonly host: PeerHost,
+    /** The router (and worker) placement gave this peer: its transports, producers and consumers are there. */
+    readonly place: PeerPlace,
   ) {
     super();
     this.#link.on('changed', (mode) => this.#applyLinkMode(mode));
@@ -108,8 +117,8 @@ export class Peer extends TypedEmitter<PeerEvents> {
   /** One transport per direction: asking again replaces the old one (a client reconnecting its media). */
   async createTransport(direction: Direction, options: { forceTcp?: boolean } = {}): Promise<TransportInfo> {
     this.#assertOpen();
-    const transport = await this.host.router.createWebRtcTransport({
-      webRtcServer: this.host.webRtcServer,
+    const transport = await this.place.router.createWebRtcTransport({
+      webRtcServer: this.place.slot.webRtcServer,
       enableUdp: !options.forceTcp,
       enableTcp: true,
       preferUdp: true,
@@ -144,8 +153,30 @@ export class Peer extends TypedEmitter<PeerEvents> {
     };
   }
 
+  /**
+   * A plain RTP send transport for an encoder that speaks RTP without WebRTC (and for tests that send
+   * RTP from Node): comedia, so it learns the sender's address from the first packet; RTCP muxed.
+   * Produce on it like on a WebRTC send transport.
+   */
+  async createIngestTransport(): Promise<{ id: TransportId; ip: string; port: number }> {
+    this.#assertOpen();
+    const transport = await this.place.router.createPlainTransport({
+      listenInfo: { protocol: 'udp', ip: this.host.listenIp },
+      rtcpMux: true,
+      comedia: true,
+      appData: { peerId: this.id, direction: 'send' },
+    });
+    if (this.#closed) {
+      transport.close();
+      throw new AppError('MEETING_CLOSED', 'The participant left while the transport was being created');
+    }
+    this.#transports.set(transport.id, { transport, direction: 'send', connected: true });
+    transport.on('routerclose', () => this.#transports.delete(transport.id));
+    return { id: transport.id as TransportId, ip: transport.tuple.localAddress, port: transport.tuple.localPort };
+  }
+
   async connectTransport(transportId: string, dtlsParameters: ms.DtlsParameters): Promise<void> {
-    const entry = this.#transport(transportId);
+    const entry = this.#webRtcTransport(transportId);
     if (entry.connected) throw new AppError('CONFLICT', 'Transport already connected');
     entry.connected = true;
     try {
@@ -157,7 +188,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
   }
 
   async restartIce(transportId: string): Promise<ms.IceParameters> {
-    return this.#transport(transportId).transport.restartIce();
+    return this.#webRtcTransport(transportId).transport.restartIce();
   }
 
   async produce(req: {
@@ -264,11 +295,14 @@ export class Peer extends TypedEmitter<PeerEvents> {
     await run;
   }
 
-  /** Consumes another peer's producer, paused, when this peer can receive it; video at `layer`. */
-  async consume(producer: ms.Producer<ProducerAppData>, layer: SpatialLayer | null = null): Promise<void> {
+  /**
+   * Consumes another peer's producer, paused, when this peer can receive it; video at `layer`.
+   * The producer must be on this peer's router: its own, or piped there (same id).
+   */
+  async consume(producer: ms.Producer<ProducerAppData>, layer: SpatialLayer | null = null): Promise<ms.Consumer | undefined> {
     const recv = [...this.#transports.values()].find((e) => e.direction === 'recv')?.transport;
-    if (this.#closed || !recv || producer.closed || this.consumes(producer.id)) return;
-    if (!this.host.router.canConsume({ producerId: producer.id, rtpCapabilities: this.rtpCapabilities })) return;
+    if (this.#closed || !recv || producer.closed || this.consumes(producer.id)) return undefined;
+    if (!this.place.router.canConsume({ producerId: producer.id, rtpCapabilities: this.rtpCapabilities })) return undefined;
     this.#consuming.add(producer.id);
     let consumer: ms.Consumer;
     try {
@@ -284,7 +318,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
     }
     if (this.#closed || recv.closed) {
       consumer.close();
-      return;
+      return undefined;
     }
     const id = consumer.id as ConsumerId;
     this.#consumers.set(id, consumer);
@@ -304,6 +338,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
       rtpParameters: consumer.rtpParameters,
       producerPaused: consumer.producerPaused,
     });
+    return consumer;
   }
 
   /** Closes a consumer the policy no longer wants; the client hears consumer-closed. */
@@ -384,7 +419,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
     this.emit('link-mode', mode);
   }
 
-  async stats(): Promise<{ transports: ms.WebRtcTransportStat[][]; consumers: number; producers: number }> {
+  async stats(): Promise<{ transports: (ms.WebRtcTransportStat | ms.PlainTransportStat)[][]; consumers: number; producers: number }> {
     const transports = await Promise.all([...this.#transports.values()].map((e) => e.transport.getStats()));
     return { transports, consumers: this.#consumers.size, producers: this.#producers.size };
   }
@@ -410,6 +445,12 @@ export class Peer extends TypedEmitter<PeerEvents> {
     const entry = this.#transports.get(transportId);
     if (!entry) throw notFound(`No transport ${transportId}`);
     return entry;
+  }
+
+  #webRtcTransport(transportId: string): TransportEntry & { transport: ms.WebRtcTransport } {
+    const entry = this.#transport(transportId);
+    if (entry.transport.type !== 'webrtc') throw new AppError('BAD_REQUEST', 'Not a WebRTC transport');
+    return entry as TransportEntry & { transport: ms.WebRtcTransport };
   }
 
   #producer(producerId: string): ms.Producer<ProducerAppData> {

@@ -27,7 +27,15 @@ export type Wanted = Map<string, SpatialLayer | null>;
 
 export interface MediaPolicy {
   wanted(receiver: ParticipantId, senders: readonly Sender[]): Wanted;
+  /**
+   * How many consumers a receiver will hold in a meeting of `participants` (itself included), before
+   * it holds them: placement uses it to keep each worker under its consumer budget.
+   */
+  expectedConsumers(receiver: ParticipantId, participants: number): number;
 }
+
+/** Each other participant's microphone and camera. */
+const everyone = (participants: number) => 2 * Math.max(0, participants - 1);
 
 /** Everyone receives everyone, video at the top layer: a small call, and a room nobody has configured. */
 export const openCall: MediaPolicy = {
@@ -39,6 +47,7 @@ export const openCall: MediaPolicy = {
     }
     return wanted;
   },
+  expectedConsumers: (_receiver, participants) => everyone(participants),
 };
 
 export interface ConferenceInputs {
@@ -80,6 +89,16 @@ export function conferencePolicy(inputs: ConferenceInputs): MediaPolicy {
         for (const p of sender.producers) if (p.kind === 'audio' && (always || !p.paused)) wanted.set(p.id, null);
       }
       return wanted;
+    },
+    expectedConsumers(receiver, participants) {
+      // Its peak, so a floor grant does not push a worker over: the main video, a floor holder's
+      // video and voice (whether or not someone holds the floor now), the voices allowed to speak,
+      // and its grid page.
+      const main = inputs.main !== null && inputs.main !== receiver ? 1 : 0;
+      let audible = inputs.floor === null ? 1 : 0;
+      for (const id of inputs.audible) if (id !== receiver) audible++;
+      const grid = inputs.grids.get(receiver)?.length ?? 0;
+      return Math.min(everyone(participants), main + 1 + audible + grid);
     },
   };
 }

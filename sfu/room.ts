@@ -4,65 +4,116 @@ import { AppError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import type { MeetingId, ParticipantId } from '../protocol/ids.js';
 import { mediaCodecs } from './codecs.js';
-import { Peer, type PeerHost, type ProducerAppData } from './peer.js';
+import { Peer, type PeerHost, type PeerPlace, type ProducerAppData } from './peer.js';
+import { Pipes } from './pipes.js';
+import { placeParticipant } from './placement.js';
 import { openCall, type MediaPolicy, type Sender, type SpatialLayer } from './policy.js';
-import type { WorkerSlot } from './worker-pool.js';
+import { SpeakerDetector } from './speaker.js';
+import type { ExpectedConsumers, WorkerPool, WorkerSlot } from './worker-pool.js';
 
 type RoomEvents = {
   'active-speaker': [ParticipantId | null];
   closed: [];
 };
 
+export interface RoomOptions {
+  initialOutgoingBitrate: number;
+  /** Placement keeps each worker's consumers under this (see sfu/placement.ts). */
+  consumersPerWorker: number;
+  listenIp: string;
+}
+
+/** Creates a meeting router on a worker, counted on it before the await so simultaneous placements see it. */
+async function createRouter(slot: WorkerSlot, meetingId: MeetingId): Promise<PeerPlace> {
+  slot.routers++;
+  let router: ms.Router | undefined;
+  try {
+    router = await slot.worker.createRouter({ mediaCodecs, appData: { meetingId } });
+  } catch (error) {
+    slot.routers--;
+    throw error;
+  }
+  router.observer.once('close', () => slot.routers--);
+  return { router, slot };
+}
+
 /**
- * The media of one meeting: a router on one worker, its peers, and the active speaker.
- * What each peer consumes is decided by a policy (sfu/policy.ts); the room makes it so.
+ * The media of one meeting: a router on each worker it uses (participants are placed so that no
+ * worker goes over its consumer budget), its peers, the pipes that carry producers between its
+ * routers, and the active speaker. What each peer consumes is decided by a policy (sfu/policy.ts);
+ * the room makes it so.
  */
 export class Room extends TypedEmitter<RoomEvents> implements PeerHost {
   readonly #peers = new Map<ParticipantId, Peer>();
+  /** Participants being placed (their router may still be on its way). */
+  readonly #joining = new Set<ParticipantId>();
+  /** One router per worker the meeting uses, in the order it took them; a promise while being created. */
+  readonly #routers = new Map<WorkerSlot, Promise<PeerPlace>>();
+  /** The routers created and alive, oldest first. The first is home: it answers rtpCapabilities and hosts the speaker observer. */
+  #places: PeerPlace[];
+  readonly pipes = new Pipes();
   #holders = 0;
   #closed = false;
-  #speaker: ms.Producer | undefined;
+  #speaker: SpeakerDetector;
   #policy: MediaPolicy = openCall;
   /** Reconciliation runs one at a time; a change during a run asks for one more run. */
   #reconciling = false;
   #dirty = false;
   /** Resolves when no reconciliation is running, for callers (and tests) that need the media settled. */
   #idle: Promise<void> = Promise.resolve();
+  readonly initialOutgoingBitrate: number;
+  readonly listenIp: string;
 
   private constructor(
     readonly meetingId: MeetingId,
-    readonly router: ms.Router,
-    readonly slot: WorkerSlot,
-    readonly initialOutgoingBitrate: number,
-    private readonly speakerObserver: ms.ActiveSpeakerObserver,
+    home: PeerPlace,
+    speaker: SpeakerDetector,
+    private readonly pool: WorkerPool,
+    private readonly options: RoomOptions,
     private readonly log: Logger,
   ) {
     super();
-    router.on('workerclose', () => this.close());
-    speakerObserver.on('dominantspeaker', ({ producer }) => {
-      this.#speaker = producer;
-      this.emit('active-speaker', (producer.appData as ProducerAppData).peerId);
-    });
+    this.initialOutgoingBitrate = options.initialOutgoingBitrate;
+    this.listenIp = options.listenIp;
+    this.#places = [home];
+    this.#routers.set(home.slot, Promise.resolve(home));
+    this.#watchRouter(home);
+    this.#speaker = speaker;
+    this.#hearSpeaker(speaker);
   }
 
-  static async create(meetingId: MeetingId, slot: WorkerSlot, initialOutgoingBitrate: number, log: Logger): Promise<Room> {
-    // Counted before awaiting, so meetings opening at the same moment spread over the workers.
-    slot.routers++;
-    let router: ms.Router | undefined;
+  static async create(meetingId: MeetingId, pool: WorkerPool, options: RoomOptions, log: Logger): Promise<Room> {
+    const home = await createRouter(pool.leastLoaded(), meetingId);
     try {
-      router = await slot.worker.createRouter({ mediaCodecs, appData: { meetingId } });
-      const observer = await router.createActiveSpeakerObserver({ interval: 300 });
-      router.observer.once('close', () => slot.routers--);
-      return new Room(meetingId, router, slot, initialOutgoingBitrate, observer, log.child({ meetingId }));
+      const speaker = await SpeakerDetector.create(home.router);
+      return new Room(meetingId, home, speaker, pool, options, log.child({ meetingId }));
     } catch (error) {
-      slot.routers--;
-      router?.close();
+      home.router.close();
       throw error;
     }
   }
 
+  /** The home router: the meeting's first live one. */
+  get router(): ms.Router {
+    return this.#home.router;
+  }
+
+  /** The home router's worker. */
+  get slot(): WorkerSlot {
+    return this.#home.slot;
+  }
+
   get webRtcServer(): ms.WebRtcServer {
-    return this.slot.webRtcServer;
+    return this.#home.slot.webRtcServer;
+  }
+
+  /** The meeting's live routers, one per worker it uses, oldest (home) first. */
+  get places(): readonly PeerPlace[] {
+    return this.#places;
+  }
+
+  get #home(): PeerPlace {
+    return this.#places[0]!;
   }
 
   get closed(): boolean {
@@ -87,12 +138,53 @@ export class Room extends TypedEmitter<RoomEvents> implements PeerHost {
     if (--this.#holders <= 0) this.close();
   }
 
-  addPeer(id: ParticipantId, rtpCapabilities: ms.RtpCapabilities): Peer {
-    if (this.#closed) throw new AppError('MEETING_CLOSED', 'The meeting media has closed');
-    if (this.#peers.has(id)) throw new AppError('ALREADY_JOINED', 'Already joined');
-    const peer = new Peer(id, rtpCapabilities, this);
-    this.#peers.set(id, peer);
-    return peer;
+  /**
+   * Places a participant on one of the meeting's routers: the first whose worker has room for the
+   * consumers the policy expects it to hold, else a new router on the least loaded worker with room.
+   */
+  async addPeer(id: ParticipantId, rtpCapabilities: ms.RtpCapabilities): Promise<Peer> {
+    this.#assertOpen();
+    if (this.#peers.has(id) || this.#joining.has(id)) throw new AppError('ALREADY_JOINED', 'Already joined');
+    this.#joining.add(id);
+    let peer: Peer | undefined;
+    const participants = () => this.#peers.size + this.#joining.size;
+    // Counted on the worker from now on, so participants joining together spread as they should.
+    const claim: ExpectedConsumers = {
+      get outstanding() {
+        return Math.max(0, policy().expectedConsumers(id, participants()) - (peer?.consumers.length ?? 0));
+      },
+    };
+    const policy = () => this.#policy;
+    try {
+      for (;;) {
+        const slot = placeParticipant({
+          expected: claim.outstanding,
+          budget: this.options.consumersPerWorker,
+          meeting: [...this.#routers.keys()],
+          live: this.pool.live,
+        });
+        slot.expected.add(claim);
+        let place: PeerPlace;
+        try {
+          place = await this.#routerOn(slot);
+        } catch (error) {
+          slot.expected.delete(claim);
+          throw error;
+        }
+        this.#assertOpen();
+        // Its worker died while this waited: place again.
+        if (place.router.closed) {
+          slot.expected.delete(claim);
+          continue;
+        }
+        peer = new Peer(id, rtpCapabilities, this, place);
+        peer.once('closed', () => slot.expected.delete(claim));
+        this.#peers.set(id, peer);
+        return peer;
+      }
+    } finally {
+      this.#joining.delete(id);
+    }
   }
 
   peer(id: ParticipantId): Peer | undefined {
@@ -111,17 +203,7 @@ export class Room extends TypedEmitter<RoomEvents> implements PeerHost {
   }
 
   producerAdded(producer: ms.Producer<ProducerAppData>): void {
-    if (producer.kind === 'audio') {
-      this.speakerObserver.addProducer({ producerId: producer.id }).catch((error: Error) => {
-        if (!producer.closed) this.log.warn('active speaker observer refused a producer', { error: error.message });
-      });
-      // The observer says nothing when the speaker's producer goes: nobody is speaking then.
-      producer.observer.once('close', () => {
-        if (this.#speaker !== producer || this.#closed) return;
-        this.#speaker = undefined;
-        this.emit('active-speaker', null);
-      });
-    }
+    if (producer.kind === 'audio') void this.#listen(this.#speaker, producer);
     this.#reconcile();
   }
 
@@ -142,8 +224,97 @@ export class Room extends TypedEmitter<RoomEvents> implements PeerHost {
     if (this.#closed) return;
     this.#closed = true;
     for (const peer of this.#peers.values()) peer.close();
-    this.router.close();
+    this.pipes.close();
+    this.#speaker.close();
+    for (const place of this.#places) place.router.close();
     this.emit('closed');
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new AppError('MEETING_CLOSED', 'The meeting media has closed');
+  }
+
+  /** The meeting's router on `slot`, created on first use; joiners arriving together share one. */
+  #routerOn(slot: WorkerSlot): Promise<PeerPlace> {
+    const existing = this.#routers.get(slot);
+    if (existing) return existing;
+    const created = createRouter(slot, this.meetingId).then((place) => {
+      if (this.#closed) {
+        place.router.close();
+        throw new AppError('MEETING_CLOSED', 'The meeting media has closed');
+      }
+      this.#places.push(place);
+      this.#watchRouter(place);
+      this.log.info('meeting spreads to another worker', { worker: slot.index, routers: this.#places.length });
+      return place;
+    });
+    created.catch(() => {
+      if (this.#routers.get(slot) === created) this.#routers.delete(slot);
+    });
+    this.#routers.set(slot, created);
+    return created;
+  }
+
+  #watchRouter(place: PeerPlace): void {
+    place.router.on('workerclose', () => this.#routerLost(place));
+  }
+
+  /**
+   * A worker died under one of the meeting's routers. The peers placed there lose their media (they
+   * are closed, and their sessions hang up so the clients can join again); mediasoup closes the pipes
+   * to and from that router, so peers elsewhere lose only their consumers of the dead peers. The
+   * meeting carries on on its other routers, and closes when none is left.
+   */
+  #routerLost(lost: PeerPlace): void {
+    if (this.#closed) return;
+    const remaining = this.#places.filter((p) => p !== lost);
+    // The last one stays listed, closed, as the closed room's router.
+    if (remaining.length === 0) {
+      this.close();
+      return;
+    }
+    this.#places = remaining;
+    this.#routers.delete(lost.slot);
+    this.log.warn('a worker of the meeting died; its participants are dropped', { worker: lost.slot.index });
+    for (const peer of [...this.#peers.values()]) if (peer.place === lost) peer.close();
+    if (this.#speaker.router === lost.router) void this.#moveSpeakerDetection();
+    this.#reconcile();
+  }
+
+  /** The home router died with the speaker observer: observe on the new home, every microphone again. */
+  async #moveSpeakerDetection(): Promise<void> {
+    this.emit('active-speaker', null);
+    try {
+      const speaker = await SpeakerDetector.create(this.#home.router);
+      if (this.#closed) return speaker.close();
+      this.#speaker = speaker;
+      this.#hearSpeaker(speaker);
+      for (const peer of this.#peers.values()) {
+        for (const producer of peer.producers) if (producer.kind === 'audio') void this.#listen(speaker, producer);
+      }
+    } catch (error) {
+      if (!this.#closed) this.log.error('active speaker detection lost', { error: (error as Error).message });
+    }
+  }
+
+  #hearSpeaker(speaker: SpeakerDetector): void {
+    speaker.on('speaker', (participantId) => {
+      if (speaker === this.#speaker && !this.#closed) this.emit('active-speaker', participantId);
+    });
+  }
+
+  /** Dominance is relative, so every microphone goes to the one observer: piped there from its own router if need be. */
+  async #listen(speaker: SpeakerDetector, producer: ms.Producer<ProducerAppData>): Promise<void> {
+    try {
+      const origin = this.#peers.get(producer.appData.peerId)?.place.router;
+      if (!origin || producer.closed) return;
+      if (origin !== speaker.router) await this.pipes.pin(producer, origin, speaker.router);
+      await speaker.add(producer);
+    } catch (error) {
+      if (!producer.closed && !speaker.closed && !this.#closed) {
+        this.log.warn('active speaker observer refused a producer', { error: (error as Error).message });
+      }
+    }
   }
 
   #reconcile(): void {
@@ -168,11 +339,11 @@ export class Room extends TypedEmitter<RoomEvents> implements PeerHost {
   /** One pass: every receiver gets exactly what the policy wants, then senders learn which layers are watched. */
   async #apply(): Promise<void> {
     const peers = [...this.#peers.values()].filter((p) => !p.closed);
-    const producers = new Map<string, ms.Producer<ProducerAppData>>();
+    const producers = new Map<string, { producer: ms.Producer<ProducerAppData>; origin: PeerPlace }>();
     const senders: Sender[] = peers.map((peer) => ({
       id: peer.id,
       producers: peer.producers.map((p) => {
-        producers.set(p.id, p);
+        producers.set(p.id, { producer: p, origin: peer.place });
         return { id: p.id, kind: p.kind, source: p.appData.source, paused: p.paused };
       }),
     }));
@@ -186,21 +357,33 @@ export class Room extends TypedEmitter<RoomEvents> implements PeerHost {
         else if (layer !== null) work.push(this.#settle(peer, consumer.producerId, peer.setConsumerLayer(consumer, layer)));
       }
       for (const [producerId, layer] of wanted) {
-        const producer = producers.get(producerId);
-        if (producer && !peer.consumes(producerId)) work.push(this.#settle(peer, producerId, peer.consume(producer, layer)));
+        const sent = producers.get(producerId);
+        if (sent && !peer.consumes(producerId)) work.push(this.#settle(peer, producerId, this.#consume(peer, sent.producer, sent.origin, layer)));
       }
     }
     await Promise.all(work);
     this.#dynacast(peers);
   }
 
+  /** A consumer on the peer's router: of the producer itself, or of its pipe when it lives on another router. */
+  async #consume(peer: Peer, producer: ms.Producer<ProducerAppData>, origin: PeerPlace, layer: SpatialLayer | null): Promise<void> {
+    if (origin.router === peer.place.router) await peer.consume(producer, layer);
+    else await this.pipes.use(producer, origin.router, peer.place.router, () => peer.consume(producer, layer));
+  }
+
   /** A consume or layer change that fails because someone just left is normal; anything else is logged. */
-  async #settle(peer: Peer, producerId: string, step: Promise<void>): Promise<void> {
+  async #settle(peer: Peer, producerId: string, step: Promise<unknown>): Promise<void> {
     try {
       await step;
     } catch (error) {
-      if (!peer.closed && !this.#closed) this.log.warn('consume failed', { peer: peer.id, producer: producerId, error: (error as Error).message });
+      const gone = peer.closed || this.#closed || !this.#peers.size || peer.place.router.closed || this.#producerGone(producerId);
+      if (!gone) this.log.warn('consume failed', { peer: peer.id, producer: producerId, error: (error as Error).message });
     }
+  }
+
+  #producerGone(producerId: string): boolean {
+    for (const peer of this.#peers.values()) if (peer.producers.some((p) => p.id === producerId && !p.closed)) return false;
+    return true;
   }
 
   /** Dynacast: each sender hears the highest layer anyone consumes of each video producer. */

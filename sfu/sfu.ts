@@ -15,7 +15,7 @@ export interface Sfu {
 
 export async function createSfu(config: SfuConfig, log: Logger): Promise<Sfu> {
   const pool = await WorkerPool.start(config, log);
-  // Promises, so two sessions arriving at once share one router.
+  // Promises, so two sessions arriving at once share one room.
   const rooms = new Map<MeetingId, Promise<Room>>();
   const open = new Map<MeetingId, Room>();
 
@@ -25,7 +25,12 @@ export async function createSfu(config: SfuConfig, log: Logger): Promise<Sfu> {
       const r = await existing;
       if (!r.closed) return r;
     }
-    const created = Room.create(meetingId, pool.leastLoaded(), config.initialOutgoingBitrate, log);
+    const created = Room.create(
+      meetingId,
+      pool,
+      { initialOutgoingBitrate: config.initialOutgoingBitrate, consumersPerWorker: config.consumersPerWorker, listenIp: config.listenIp },
+      log,
+    );
     rooms.set(meetingId, created);
     try {
       const r = await created;

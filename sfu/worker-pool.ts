@@ -9,8 +9,24 @@ export interface WorkerSlot {
   index: number;
   worker: ms.Worker;
   webRtcServer: ms.WebRtcServer;
-  /** Routers (meetings) placed on this worker. */
+  /** Routers placed on this worker (a meeting has one per worker it uses). */
   routers: number;
+  /** Consumers alive in this worker, pipe consumers included: what `consumersPerWorker` limits. */
+  consumers: number;
+  /** Participants placed here that do not hold all their consumers yet, each saying how many are still to come. */
+  readonly expected: Set<ExpectedConsumers>;
+}
+
+/** A placed participant's consumers still to come, so participants joining together do not all pick one worker. */
+export interface ExpectedConsumers {
+  readonly outstanding: number;
+}
+
+/** What a worker carries, and is about to: its consumers plus those its new participants will get. */
+export function load(slot: WorkerSlot): number {
+  let outstanding = 0;
+  for (const e of slot.expected) outstanding += e.outstanding;
+  return slot.consumers + outstanding;
 }
 
 type WorkerPoolEvents = { 'worker-died': [WorkerSlot, Error] };
@@ -50,7 +66,16 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
       worker.close();
       throw new Error(`cannot listen for media on ${config.listenIp}:${port ?? 'any'} (worker ${index}): ${(error as Error).message}`);
     }
-    const slot: WorkerSlot = { index, worker, webRtcServer, routers: 0 };
+    const slot: WorkerSlot = { index, worker, webRtcServer, routers: 0, consumers: 0, expected: new Set() };
+    // Counted from mediasoup's own observer events, so every consumer (a participant's or a pipe's) is seen once.
+    worker.observer.on('newrouter', (router) =>
+      router.observer.on('newtransport', (transport) =>
+        transport.observer.on('newconsumer', (consumer) => {
+          slot.consumers++;
+          consumer.observer.once('close', () => slot.consumers--);
+        }),
+      ),
+    );
     worker.on('died', (error) => {
       // Recovery (moving meetings to a live worker) is a later step; for now say it loudly.
       this.log.error('mediasoup worker died', { worker: index, pid: worker.pid, error: error.message });
@@ -64,10 +89,14 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
     return this.#slots;
   }
 
-  /** The live worker carrying the fewest meetings. */
+  /** Workers that have not died or been closed. */
+  get live(): WorkerSlot[] {
+    return this.#slots.filter((s) => !s.worker.closed);
+  }
+
+  /** The live worker carrying the fewest consumers (then the fewest routers). */
   leastLoaded(): WorkerSlot {
-    const live = this.#slots.filter((s) => !s.worker.closed);
-    const slot = live.sort((a, b) => a.routers - b.routers)[0];
+    const slot = this.live.sort((a, b) => load(a) - load(b) || a.routers - b.routers)[0];
     if (!slot) throw new Error('no live mediasoup worker');
     return slot;
   }

@@ -125,7 +125,11 @@ export class Session {
     if (this.#ended) throw new AppError('MEETING_CLOSED', 'This connection has ended');
     // Checked again: the meeting may have been locked or ended, or this link removed, since the handshake.
     conference.checkEntry(this.socket.data.claims);
-    const peer = room.addPeer(this.participant.id, req.rtpCapabilities);
+    const peer = await room.addPeer(this.participant.id, req.rtpCapabilities);
+    if (this.#ended) {
+      peer.close();
+      throw new AppError('MEETING_CLOSED', 'This connection has ended');
+    }
     this.#peer = peer;
     peer.on('consumer-created', (consumer) => this.#offerConsumer(peer, consumer));
     peer.on('consumer-closed', (consumerId) => this.socket.emit('consumer-closed', { consumerId }));

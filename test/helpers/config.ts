@@ -32,6 +32,7 @@ export function testSfuConfig(overrides: Partial<SfuConfig> = {}): SfuConfig {
     announcedAddress: undefined,
     workerLogLevel: 'warn',
     initialOutgoingBitrate: 1_000_000,
+    consumersPerWorker: 500,
     ...overrides,
   };
 }

@@ -65,3 +65,15 @@ t.test('nobody to show: no main video, no chair', async (t) => {
   t.equal(policy.wanted(id('s1'), senders).size, 0);
   t.equal(conferencePolicy(inputs({ main: id('gone') })).wanted(id('s1'), senders).size, 1, 'a main participant without producers adds nothing');
 });
+
+t.test('expected consumers, for placement: the peak under the policy', async (t) => {
+  t.equal(openCall.expectedConsumers(id('s1'), 5), 8, 'open call: microphone and camera of the four others');
+  t.equal(openCall.expectedConsumers(id('s1'), 1), 0, 'alone: nothing');
+  const policy = conferencePolicy(inputs());
+  t.equal(policy.expectedConsumers(id('s1'), 241), 4, "a site: the chair's camera and voice, and a floor holder's camera and voice to come");
+  t.equal(policy.expectedConsumers(id('s1'), 2), 2, 'never more than everything the others send');
+  const grids = new Map([[id('chair'), ['s1', 's2', 's3'].map(id)]]);
+  t.equal(conferencePolicy(inputs({ grids })).expectedConsumers(id('chair'), 241), 5, "the chair: its grid page and a floor holder's camera and voice");
+  const held = conferencePolicy(inputs({ floor: id('s4'), audible: new Set([id('chair'), id('s4')]) }));
+  t.equal(held.expectedConsumers(id('s1'), 241), 4, 'a floor holder counted once');
+});

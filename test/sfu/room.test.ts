@@ -62,8 +62,8 @@ const nextConsumerEvent = (peer: Peer, event: 'consumer-paused' | 'consumer-resu
 
 t.test('a peer is offered what another produces, paused, and follows pause, resume and close', async (t) => {
   const room = await openRoom(t, 'room-media');
-  const a = room.addPeer(A, room.rtpCapabilities);
-  const b = room.addPeer(B, room.rtpCapabilities);
+  const a = await room.addPeer(A, room.rtpCapabilities);
+  const b = await room.addPeer(B, room.rtpCapabilities);
   const offeredToA = offers(a);
   const offeredToB = offers(b);
   await a.createTransport('recv');
@@ -115,8 +115,8 @@ t.test('a peer is offered what another produces, paused, and follows pause, resu
 
 t.test('bad requests are refused with an AppError and its code', async (t) => {
   const room = await openRoom(t, 'room-errors');
-  const a = room.addPeer(A, room.rtpCapabilities);
-  const b = room.addPeer(B, room.rtpCapabilities);
+  const a = await room.addPeer(A, room.rtpCapabilities);
+  const b = await room.addPeer(B, room.rtpCapabilities);
   const send = await a.createTransport('send');
   const recvA = await a.createTransport('recv');
   const recvB = await b.createTransport('recv');
@@ -145,17 +145,17 @@ t.test('bad requests are refused with an AppError and its code', async (t) => {
   await t.rejects(a.pauseProducer('no-such-producer'), refused('NOT_FOUND'), 'pausing an unknown producer');
   await t.rejects(async () => a.closeProducer('no-such-producer'), refused('NOT_FOUND'), 'closing an unknown producer');
   await t.rejects(b.resumeConsumer('no-such-consumer'), refused('NOT_FOUND'), 'resuming an unknown consumer');
-  t.throws(() => room.addPeer(A, room.rtpCapabilities), refused('ALREADY_JOINED'), 'joining twice');
+  await t.rejects(room.addPeer(A, room.rtpCapabilities), refused('ALREADY_JOINED'), 'joining twice');
 });
 
 t.test('a late joiner is offered existing producers once it can receive', async (t) => {
   const room = await openRoom(t, 'room-late');
-  const a = room.addPeer(A, room.rtpCapabilities);
+  const a = await room.addPeer(A, room.rtpCapabilities);
   const send = await a.createTransport('send');
   const { micId, cameraId } = await produceMicAndCamera(room, a, send.id);
   await a.pauseProducer(micId);
 
-  const c = room.addPeer(C, room.rtpCapabilities);
+  const c = await room.addPeer(C, room.rtpCapabilities);
   const offered = offers(c);
   t.equal(c.consumers.length, 0, 'no consumers before a recv transport');
 
@@ -180,8 +180,8 @@ t.test('the last release closes the room and leaks nothing in the worker', async
 
   const room = await own.holdRoom('room-leak' as MeetingId);
   t.equal(await own.holdRoom('room-leak' as MeetingId), room, 'a second holder shares the room');
-  const a = room.addPeer(A, room.rtpCapabilities);
-  const b = room.addPeer(B, room.rtpCapabilities);
+  const a = await room.addPeer(A, room.rtpCapabilities);
+  const b = await room.addPeer(B, room.rtpCapabilities);
   await b.createTransport('recv');
   const send = await a.createTransport('send');
   await a.produce({ transportId: send.id, kind: 'audio', source: 'mic', rtpParameters: opusParameters(room.rtpCapabilities, 1111) });
@@ -208,7 +208,7 @@ t.test('the last release closes the room and leaks nothing in the worker', async
   t.same(server.tupleHashes, [], 'webRtcServer.dump(): no tuples');
 
   t.throws(() => room.hold(), { code: 'MEETING_CLOSED' }, 'a closed room cannot be held');
-  t.throws(() => room.addPeer(C, room.rtpCapabilities), { code: 'MEETING_CLOSED' }, 'a closed room takes no peers');
+  await t.rejects(room.addPeer(C, room.rtpCapabilities), { code: 'MEETING_CLOSED' }, 'a closed room takes no peers');
   const reopened = await own.holdRoom('room-leak' as MeetingId);
   t.not(reopened, room, 'the meeting gets a new room next time');
   reopened.release();
@@ -216,7 +216,7 @@ t.test('the last release closes the room and leaks nothing in the worker', async
 
 t.test('two produce requests for one source at once: one wins, one gets CONFLICT', async (t) => {
   const room = await openRoom(t, 'room-double-produce');
-  const a = room.addPeer(A, room.rtpCapabilities);
+  const a = await room.addPeer(A, room.rtpCapabilities);
   const send = await a.createTransport('send');
   const mic = (ssrc: number) =>
     a.produce({ transportId: send.id, kind: 'audio', source: 'mic', rtpParameters: opusParameters(room.rtpCapabilities, ssrc) });
@@ -228,8 +228,8 @@ t.test('two produce requests for one source at once: one wins, one gets CONFLICT
 
 t.test('a receive link too weak for any video gets audio only, and its video back when it recovers', async (t) => {
   const room = await openRoom(t, 'room-weak-link');
-  const a = room.addPeer(A, room.rtpCapabilities);
-  const b = room.addPeer(B, room.rtpCapabilities);
+  const a = await room.addPeer(A, room.rtpCapabilities);
+  const b = await room.addPeer(B, room.rtpCapabilities);
   const offeredToB = offers(b);
   const modes: string[] = [];
   b.on('link-mode', (mode) => modes.push(mode));
@@ -250,7 +250,7 @@ t.test('a receive link too weak for any video gets audio only, and its video bac
   t.notOk(audio().paused, 'audio keeps flowing');
 
   // A producer arriving meanwhile: its video waits too, even after the client acks it.
-  const c = room.addPeer(C, room.rtpCapabilities);
+  const c = await room.addPeer(C, room.rtpCapabilities);
   const sendC = await c.createTransport('send');
   await c.produce({ transportId: sendC.id, kind: 'video', source: 'camera', rtpParameters: vp8SimulcastParameters(room.rtpCapabilities, 3000) });
   await waitFor(() => offeredToB.length === 3, { what: "C's camera offered to B" });
@@ -266,7 +266,7 @@ t.test('a receive link too weak for any video gets audio only, and its video bac
 
 t.test('a hold or a floor grant decided while the microphone is being created still applies to it', async (t) => {
   const room = await openRoom(t, 'room-hold-race');
-  const muted = room.addPeer(A, room.rtpCapabilities);
+  const muted = await room.addPeer(A, room.rtpCapabilities);
   const mutedSend = await muted.createTransport('send');
   await muted.holdAudio(true);
   // Requested while held (so born paused); the floor is granted before the worker answers.
@@ -276,7 +276,7 @@ t.test('a hold or a floor grant decided while the microphone is being created st
   const grantedMic = muted.producers.find((p) => p.id === grantedMicId)!;
   t.equal(grantedMic.paused, false, 'the floor holder is heard');
 
-  const free = room.addPeer(B, room.rtpCapabilities);
+  const free = await room.addPeer(B, room.rtpCapabilities);
   const freeSend = await free.createTransport('send');
   // Requested while free (so born live); the chair mutes before the worker answers.
   const held = free.produce({ transportId: freeSend.id, kind: 'audio', source: 'mic', rtpParameters: opusParameters(room.rtpCapabilities, 3222) });
@@ -285,7 +285,7 @@ t.test('a hold or a floor grant decided while the microphone is being created st
   const heldMic = free.producers.find((p) => p.id === heldMicId)!;
   t.equal(heldMic.paused, true, 'the muted site is not heard');
 
-  const quiet = room.addPeer(C, room.rtpCapabilities);
+  const quiet = await room.addPeer(C, room.rtpCapabilities);
   const quietSend = await quiet.createTransport('send');
   await quiet.holdAudio(true);
   // Released for free discussion, not given the floor: the site unmutes itself.
@@ -298,8 +298,8 @@ t.test('a hold or a floor grant decided while the microphone is being created st
 
 t.test('a link that falls to audio only while a video consumer is being resumed pauses that one too', async (t) => {
   const room = await openRoom(t, 'room-weak-link-race');
-  const a = room.addPeer(A, room.rtpCapabilities);
-  const b = room.addPeer(B, room.rtpCapabilities);
+  const a = await room.addPeer(A, room.rtpCapabilities);
+  const b = await room.addPeer(B, room.rtpCapabilities);
   const offeredToB = offers(b);
   await b.createTransport('recv');
   const send = await a.createTransport('send');
