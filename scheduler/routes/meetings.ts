@@ -132,12 +132,22 @@ export const meetingRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
       });
       const inUnit = (m: Meeting) => !unitHalls || [m.hostHallId, ...m.siteHallIds].some((h) => (unitHalls as Set<string>).has(h));
       const ranged = from !== undefined || to !== undefined;
-      const shown = meetings
-        .filter((m) => inUnit(m) && access.canSee(m))
-        .slice(0, q.limit ?? 200)
-        .map((m) =>
-          meetingView(m, access.canEdit(m), ranged ? expand(m, { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }), limit: 200 }) : undefined),
-        );
+      const visible = meetings.filter((m) => inUnit(m) && access.canSee(m)).slice(0, q.limit ?? 200);
+      // Names of host halls and chairs, as GET /api/meetings/:id gives them: an invited official reads where and who.
+      const hallIds = [...new Set(visible.map((m) => m.hostHallId))];
+      const chairIds = [...new Set(visible.map((m) => m.chairId))];
+      const [hallList, chairList] = await Promise.all([store.directory.getHalls(hallIds), store.directory.getPeople(chairIds)]);
+      const halls = new Map(hallList.flatMap((h) => (h ? [[h.id, h] as const] : [])));
+      const people = new Map(chairList.flatMap((p) => (p ? [[p.id, p] as const] : [])));
+      const shown = visible.map((m) => {
+        const hall = halls.get(m.hostHallId);
+        const chair = people.get(m.chairId);
+        return {
+          ...meetingView(m, access.canEdit(m), ranged ? expand(m, { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }), limit: 200 }) : undefined),
+          ...(hall ? { hostHallName: hall.name } : {}),
+          ...(chair ? { chairName: chair.name } : {}),
+        };
+      });
       return { meetings: shown };
     },
   );

@@ -589,6 +589,8 @@ export const deviceCheckScreen: ScreenFactory = (ctx, root) => {
   renderSpeaker();
   netLines.udp.set('idle', t('waiting'));
   netLines.tcp.set('idle', t('waiting'));
+  // A result measured before a re-render (language switch) is shown at once, not after the devices reopen.
+  if (draft.network) showNetwork(draft.network);
   refreshSummary();
   // Camera and microphone open separately, so one refused or missing does not hide the other.
   void Promise.all([openCamera(), openMic()]).then(async () => {

@@ -110,8 +110,8 @@ export async function loadEntries(ctx: AppContext, directory: Directory, q: Rang
   });
   const entries: CalendarEntry[] = [];
   for (const meeting of meetings) {
-    const hallName = directory.hallNames.get(meeting.hostHallId) ?? meeting.hostHallId;
-    const chairName = directory.personNames.get(meeting.chairId) ?? meeting.chairId;
+    const hallName = meeting.hostHallName ?? directory.hallNames.get(meeting.hostHallId) ?? meeting.hostHallId;
+    const chairName = meeting.chairName ?? directory.personNames.get(meeting.chairId) ?? meeting.chairId;
     const haystack = fold(`${meeting.title} ${hallName} ${chairName}`);
     const occurrences = meeting.occurrences ?? [{ start: meeting.start, end: meeting.end }];
     for (const o of occurrences) {
