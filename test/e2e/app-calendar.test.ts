@@ -8,7 +8,7 @@ import t from 'tap';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshot } from '../helpers/browser.js';
 import { assertAppBuilt, openSignedIn, screenReady, signIn, type AppPage } from '../helpers/app-page.js';
-import { TEST_ADMIN } from '../helpers/config.js';
+import { adminApi } from '../helpers/admin-api.js';
 import { FIXTURE_PASSWORD, seedProvince } from '../helpers/fixtures.js';
 import { startServer } from '../helpers/server.js';
 
@@ -18,10 +18,7 @@ await seedProvince(server.store, { districts: 2, communes: 2 });
 const browser = await launchChromium();
 t.teardown(() => browser.close());
 
-const login = await server.app.inject({ method: 'POST', url: '/api/auth/login', payload: TEST_ADMIN });
-const admin = (login.json() as { token: string }).token;
-const api = (method: 'GET' | 'POST', url: string, payload?: object) =>
-  server.app.inject({ method, url, headers: { authorization: `Bearer ${admin}` }, ...(payload ? { payload } : {}) });
+const api = await adminApi(server);
 
 const HOUR = 3600_000;
 /** The Vietnam calendar day of an instant, YYYY-MM-DD. */

@@ -6,7 +6,7 @@
  */
 import t from 'tap';
 import { assertClientBuilt, launchChromium, openJoinPage, settledState } from '../helpers/browser.js';
-import { TEST_ADMIN } from '../helpers/config.js';
+import { adminApi } from '../helpers/admin-api.js';
 import { seedProvince } from '../helpers/fixtures.js';
 import { startServer } from '../helpers/server.js';
 
@@ -16,10 +16,7 @@ await seedProvince(server.store);
 const browser = await launchChromium();
 t.teardown(() => browser.close());
 
-const login = await server.app.inject({ method: 'POST', url: '/api/auth/login', payload: TEST_ADMIN });
-const admin = (login.json() as { token: string }).token;
-const api = (method: 'GET' | 'POST', url: string, payload?: object) =>
-  server.app.inject({ method, url, headers: { authorization: `Bearer ${admin}` }, ...(payload ? { payload } : {}) });
+const api = await adminApi(server);
 
 /** Schedules a meeting from now for two hours; returns its id. */
 async function schedule(title: string, hostHallId: string, siteHallIds: string[]): Promise<string> {

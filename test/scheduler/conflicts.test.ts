@@ -5,17 +5,10 @@
  */
 import t from 'tap';
 import { startApi, type ApiHarness } from '../helpers/api.js';
+import type { Conflict } from '../../store/meetings.js';
 import { FIXTURE_PASSWORD, seedProvince } from '../helpers/fixtures.js';
 import { createMeeting, hanoi, meetingBody, patchMeeting, postMeeting } from './meeting-fixtures.js';
 
-interface Conflict {
-  hallId: string;
-  hallName?: string;
-  meetingId: string;
-  title: string;
-  start: string;
-  end: string;
-}
 interface Answer {
   conflicts: Conflict[];
   more: boolean;

@@ -7,17 +7,11 @@ import { formatRange } from '../format.js';
 import type { Translate } from '../i18n.js';
 import { defineStrings } from '../i18n.js';
 import { h } from '../ui.js';
+import type { Conflict } from '../../../../store/meetings.js';
 import { fold } from './unit-picker.js';
 
-/** As the API sends it (store/meetings.ts Conflict). */
-export interface Conflict {
-  hallId: string;
-  hallName?: string;
-  meetingId: string;
-  title: string;
-  start: string;
-  end: string;
-}
+/** As the API sends it. */
+export type { Conflict };
 
 export const conflictStrings = defineStrings({
   vi: {
