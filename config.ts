@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { loadClusterConfig, type ClusterConfig } from './cluster/config.js';
 import type { LogLevel } from './lib/log.js';
 import { loadSchedulerConfig, type SchedulerConfig } from './scheduler/config.js';
 import { loadSfuConfig, type SfuConfig } from './sfu/config.js';
@@ -17,6 +18,7 @@ export interface Config {
   sfu: SfuConfig;
   signaling: SignalingConfig;
   scheduler: SchedulerConfig;
+  cluster: ClusterConfig;
 }
 
 type Env = Record<string, string | undefined>;
@@ -50,5 +52,6 @@ export function loadConfig(env: Env): Config {
     sfu: loadSfuConfig(env),
     signaling: loadSignalingConfig(env, dataDir),
     scheduler: loadSchedulerConfig(env),
+    cluster: loadClusterConfig(env),
   };
 }

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { NodeRegistry } from './cluster/registry.js';
 import type { Config } from './config.js';
 import { joinUrl, signJoinToken } from './lib/join-token.js';
 import { createLogger, type Logger } from './lib/log.js';
@@ -25,6 +26,8 @@ export interface DiemcauServer {
   readonly signaling: Signaling;
   readonly log: Logger;
   readonly store: Store;
+  /** This process as a node of the cluster sharing its Redis (registered while the server runs). */
+  readonly registry: NodeRegistry;
   /** Where Redis is: REDIS_URL, or the private server started in DATA_DIR/redis. */
   readonly redisUrl: string;
   /** Set on the very first start when no ADMIN_PASSWORD was configured: print it once. */
@@ -43,6 +46,7 @@ export async function createServer(config: Config): Promise<DiemcauServer> {
   let sfu: Sfu | undefined;
   let app: FastifyInstance | undefined;
   let signaling: Signaling | undefined;
+  let registry: NodeRegistry | undefined;
   let url = '';
   try {
     if (!config.scheduler.redisUrl) localRedis = await startLocalRedis(join(config.dataDir, 'redis'));
@@ -54,6 +58,26 @@ export async function createServer(config: Config): Promise<DiemcauServer> {
     const firstAdmin = await bootstrap(store, config.scheduler);
     sfu = await createSfu(config.sfu, log);
     const media = sfu;
+    const startedAt = new Date().toISOString();
+    registry = new NodeRegistry({
+      store: store.nodes,
+      config: config.cluster,
+      log,
+      announce: () => ({
+        url,
+        rtcAddress: config.sfu.announcedAddress ?? config.sfu.listenIp,
+        rtcPort: config.sfu.rtcPort,
+        workers: media.pool.slots.length,
+        startedAt,
+        load: {
+          rooms: media.openRooms(),
+          participants: signaling?.participantTotal() ?? 0,
+          consumers: media.pool.slots.reduce((sum, s) => sum + s.consumers, 0),
+          liveWorkers: media.pool.live.length,
+        },
+      }),
+    });
+    const node = registry;
     app = await buildScheduler({
       clientDir: config.clientDir,
       tls: config.tls,
@@ -62,6 +86,7 @@ export async function createServer(config: Config): Promise<DiemcauServer> {
       health: () => ({
         workers: media.pool.slots.length,
         liveWorkers: media.pool.slots.filter((s) => !s.worker.closed).length,
+        node: { id: node.id, peers: node.liveCount },
       }),
     });
     signaling = createSignaling({
@@ -75,11 +100,14 @@ export async function createServer(config: Config): Promise<DiemcauServer> {
     await app.listen({ host: config.host, port: config.port });
     const { port } = app.server.address() as AddressInfo;
     url = config.publicUrl ?? `${config.tls ? 'https' : 'http'}://localhost:${port}`;
-    return finish({ config, log, store, redisUrl, firstAdmin, sfu, app, signaling, url, stopRedis: async () => {
+    // Registered once it serves, with the URL it serves on.
+    await registry.start();
+    return finish({ config, log, store, redisUrl, firstAdmin, sfu, app, signaling, registry, url, stopRedis: async () => {
       await redis?.close().catch(() => {});
       await localRedis?.stop();
     } });
   } catch (error) {
+    await registry?.stop();
     await signaling?.close();
     await app?.close();
     sfu?.close();
@@ -98,11 +126,12 @@ interface Parts {
   sfu: Sfu;
   app: FastifyInstance;
   signaling: Signaling;
+  registry: NodeRegistry;
   url: string;
   stopRedis(): Promise<void>;
 }
 
-function finish({ config, log, store, redisUrl, firstAdmin, sfu, app, signaling, url, stopRedis }: Parts): DiemcauServer {
+function finish({ config, log, store, redisUrl, firstAdmin, sfu, app, signaling, registry, url, stopRedis }: Parts): DiemcauServer {
   let closed = false;
   // Live meetings nobody ended (this node stopped mid-meeting): now, then every few minutes.
   const sweep = () =>
@@ -117,6 +146,7 @@ function finish({ config, log, store, redisUrl, firstAdmin, sfu, app, signaling,
     app,
     sfu,
     signaling,
+    registry,
     log,
     store,
     redisUrl,
@@ -131,6 +161,8 @@ function finish({ config, log, store, redisUrl, firstAdmin, sfu, app, signaling,
       if (closed) return;
       closed = true;
       clearInterval(sweeper);
+      // Deregistered first, so the other nodes may take its meetings at once.
+      await registry.stop();
       await signaling.close();
       await app.close();
       sfu.close();

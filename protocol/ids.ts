@@ -9,6 +9,8 @@ export type UnitId = Brand<string, 'UnitId'>;
 export type TransportId = Brand<string, 'TransportId'>;
 export type ProducerId = Brand<string, 'ProducerId'>;
 export type ConsumerId = Brand<string, 'ConsumerId'>;
+/** One server process of a cluster (NODE_ID). */
+export type NodeId = Brand<string, 'NodeId'>;
 
 /** Meeting and subject ids: short, URL- and Redis-key-safe. */
 export const ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$';

@@ -10,6 +10,8 @@ export interface Sfu {
   holdRoom(meetingId: MeetingId): Promise<Room>;
   /** The meeting's room if it is open. */
   existingRoom(meetingId: MeetingId): Room | undefined;
+  /** Rooms open on this node (the cluster registry announces it as load). */
+  openRooms(): number;
   close(): void;
 }
 
@@ -61,6 +63,7 @@ export async function createSfu(config: SfuConfig, log: Logger): Promise<Sfu> {
     pool,
     holdRoom,
     existingRoom: (meetingId) => open.get(meetingId),
+    openRooms: () => open.size,
     close() {
       for (const r of open.values()) r.close();
       pool.close();

@@ -18,6 +18,8 @@ export interface Signaling {
   readonly io: MeetingServer;
   /** Participants joined to a meeting on this node (in it, or in its waiting room or lobby). */
   participantCount(meetingId: string): number;
+  /** Participants joined to any meeting on this node. */
+  participantTotal(): number;
   /** The live state of a meeting on this node, if it has one. */
   conference(meetingId: string): Conference | undefined;
   close(): Promise<void>;
@@ -55,6 +57,9 @@ export function createSignaling({ httpServer, sfu, config, log, admit, live }: S
       const verdict = (await admit?.(claims)) ?? { guest: false };
       // A removed link, a newcomer to a locked meeting, or anyone after the end, is refused before it connects.
       await conferences.checkEntry(claims);
+      // TODO(cluster): here the join will consult the meeting → node map (NodeRegistry.claimMeeting):
+      // when another live node serves this meeting, refuse with where to go (its announced URL) instead
+      // of opening a second copy of the meeting here. Not wired yet: every node still serves every join.
       socket.data.claims = claims;
       socket.data.verdict = verdict;
       next();
@@ -86,6 +91,7 @@ export function createSignaling({ httpServer, sfu, config, log, admit, live }: S
   return {
     io,
     participantCount: (meetingId) => conferences.count(meetingId as MeetingId),
+    participantTotal: () => conferences.total(),
     conference: (meetingId) => conferences.get(meetingId as MeetingId),
     async close() {
       io.disconnectSockets(true);

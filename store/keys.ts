@@ -39,6 +39,14 @@ export function createKeys(prefix: string) {
     feedTokenBySubject: () => key('feed-tokens', 'by-subject'),
     /** string with TTL: a live meeting's removed links and lock (AdmissionControl JSON) */
     admission: (meetingId: string) => key('meeting', meetingId, 'admission'),
+    /** zset: node id, score = its last heartbeat (Redis server time, ms): who is in the cluster, and who is late */
+    nodes: () => key('nodes'),
+    /** hash with TTL: a node's addresses and load (NodeInfo fields), rewritten on every heartbeat */
+    node: (nodeId: string) => key('node', nodeId),
+    /** set: meeting ids a node has claimed, so its removal frees them */
+    nodeMeetings: (nodeId: string) => key('node', nodeId, 'meetings'),
+    /** hash: meeting id → id of the node that serves it */
+    meetingNodes: () => key('meetings', 'node'),
   };
 }
 

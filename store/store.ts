@@ -4,6 +4,7 @@ import { LoginAttemptStore } from './login-attempts.js';
 import { MeetingStore } from './meetings.js';
 import { FeedStore } from './feeds.js';
 import { AttendanceStore } from './attendance.js';
+import { NodeStore } from './nodes.js';
 import type { RedisClient } from './redis.js';
 
 /**
@@ -18,6 +19,8 @@ export interface Store {
   readonly meetings: MeetingStore;
   readonly feeds: FeedStore;
   readonly attendance: AttendanceStore;
+  /** The cluster: live nodes and the meeting → node map. */
+  readonly nodes: NodeStore;
   /** Is the server reachable (for /healthz)? */
   ping(): Promise<boolean>;
 }
@@ -32,6 +35,7 @@ export function createStore(redis: RedisClient, prefix = 'diemcau'): Store {
     meetings: new MeetingStore(redis, keys),
     feeds: new FeedStore(redis, keys),
     attendance: new AttendanceStore(redis, keys),
+    nodes: new NodeStore(redis, keys),
     async ping() {
       try {
         return (await redis.ping()) === 'PONG';

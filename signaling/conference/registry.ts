@@ -84,6 +84,13 @@ export class Conferences {
     return this.#byMeeting.get(meetingId)?.connected ?? 0;
   }
 
+  /** Everyone connected and joined, over all meetings of this node. */
+  total(): number {
+    let n = 0;
+    for (const conference of this.#byMeeting.values()) n += conference.connected;
+    return n;
+  }
+
   /** Resolves once every conference's attendance entries made so far are written. */
   flushed(): Promise<void> {
     return Promise.all([...[...this.#byMeeting.values()].map((c) => c.flushed()), ...this.#draining]).then(() => undefined);

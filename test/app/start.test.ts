@@ -52,7 +52,9 @@ t.test('starts, serves, and stops cleanly', async (t) => {
   t.ok(oneTimePassword.length >= 12, 'a one-time admin password is printed on first start');
   const health = await fetch(`${url}/healthz`);
   t.equal(health.status, 200);
-  t.same(await health.json(), { status: 'ok', workers: 1, liveWorkers: 1, redis: true });
+  const body = (await health.json()) as { node: { id: string } };
+  t.same(body, { status: 'ok', workers: 1, liveWorkers: 1, redis: true, node: { id: body.node.id, peers: 1 } }, 'one node: itself');
+  t.match(body.node.id, /^[A-Za-z0-9][A-Za-z0-9_.-]*-\d+-[0-9a-f]{6}$/, 'the default node id is host name, pid and a random part');
   const signedIn = await login(url as string, 'admin', oneTimePassword);
   t.equal(signedIn.status, 200, 'the printed password signs in');
   const { token } = (await signedIn.json()) as { token: string };

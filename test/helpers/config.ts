@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Config } from '../../config.js';
+import { defaultNodeId, type ClusterConfig } from '../../cluster/config.js';
 import type { SfuConfig } from '../../sfu/config.js';
 import type { SchedulerConfig } from '../../scheduler/config.js';
 
@@ -37,6 +38,11 @@ export function testSfuConfig(overrides: Partial<SfuConfig> = {}): SfuConfig {
   };
 }
 
+/** A fresh node id and the default timings; a test that waits for a node to be noticed as gone passes quicker ones. */
+export function testClusterConfig(overrides: Partial<ClusterConfig> = {}): ClusterConfig {
+  return { nodeId: defaultNodeId(), heartbeatMs: 2000, timeoutMs: 6000, ...overrides };
+}
+
 /** A configuration that owns nothing shared: HTTP and RTC on free ports, one worker, a temp data dir. */
 export function testConfig(overrides: Partial<Config> = {}): Config & { cleanup(): void } {
   const dataDir = mkdtempSync(join(tmpdir(), 'diemcau-test-'));
@@ -57,6 +63,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config & { cleanup(
       consumerAckTimeoutMs: 10_000,
     },
     scheduler: testSchedulerConfig(),
+    cluster: testClusterConfig(),
     ...overrides,
     cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
   };

@@ -1,0 +1,90 @@
+/**
+ * Two `npm start` programs on one Redis form a cluster: each /healthz counts both; when one is killed
+ * (no chance to deregister) the other notices within 10 s with the default timings; a clean stop
+ * leaves nothing behind in the registry.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { connectRedis } from '../../store/redis.js';
+import { createKeys } from '../../store/keys.js';
+import { startRedis } from '../helpers/redis.js';
+import { waitFor } from '../helpers/wait.js';
+import { TEST_ADMIN, TEST_JWT_SECRET } from '../helpers/config.js';
+
+const redis = await startRedis(t);
+const prefix = 'two-processes';
+
+interface Health {
+  status: string;
+  node: { id: string; peers: number };
+}
+
+function run() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'diemcau-node-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      RTC_PORT: '0',
+      RTC_LISTEN_IP: '127.0.0.1',
+      MEDIASOUP_WORKERS: '1',
+      LOG_LEVEL: 'warn',
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: prefix,
+      JWT_SECRET: TEST_JWT_SECRET,
+      ADMIN_PASSWORD: TEST_ADMIN.password,
+      // The defaults (2 s heartbeat, 6 s timeout): what is tested is what runs.
+      NODE_ID: '',
+      NODE_HEARTBEAT_MS: '',
+      NODE_TIMEOUT_MS: '',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  child.stderr.on('data', (chunk) => (out += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  t.teardown(() => {
+    child.kill('SIGKILL');
+  });
+  const url = waitFor(() => out.match(/running at (http:\/\/\S+)/)?.[1] ?? (child.exitCode !== null ? Promise.reject(new Error(out)) : undefined), {
+    timeout: 60_000,
+    what: 'the program to print its URL',
+  });
+  return { child, exited, url, output: () => out };
+}
+
+const health = async (url: string) => (await (await fetch(`${url}/healthz`)).json()) as Health;
+
+t.test('two programs on one Redis see each other; a killed one is noticed by the other within 10 s', async (t) => {
+  const one = run();
+  const two = run();
+  const [urlOne, urlTwo] = await Promise.all([one.url, two.url]);
+  const [h1, h2] = await Promise.all(
+    [urlOne, urlTwo].map((url) => waitFor(async () => ((await health(url)).node.peers === 2 ? health(url) : undefined), { timeout: 10_000, what: `${url} to count 2 nodes` })),
+  );
+  t.equal(h1?.status, 'ok');
+  t.not(h1?.node.id, h2?.node.id, 'each program has its own node id');
+
+  const killedAt = Date.now();
+  two.child.kill('SIGKILL');
+  await two.exited;
+  await waitFor(async () => (await health(urlOne)).node.peers === 1, { timeout: 10_000, interval: 200, what: 'the survivor to count 1 node' });
+  const elapsed = Date.now() - killedAt;
+  t.ok(elapsed < 10_000, `the survivor counts 1 node ${elapsed} ms after the kill`);
+  t.match(one.output(), /removed a node that stopped heartbeating/, 'the survivor removed it (it says so)');
+
+  const client = await connectRedis(redis.url);
+  t.teardown(() => client.close());
+  const keys = createKeys(prefix);
+  t.same(await client.zRange(keys.nodes(), 0, -1), [h1?.node.id], 'only the survivor is registered');
+  one.child.kill('SIGTERM');
+  t.equal(await one.exited, 0, 'the survivor stops cleanly');
+  t.same(await client.zRange(keys.nodes(), 0, -1), [], 'and deregistered on the way out');
+});
