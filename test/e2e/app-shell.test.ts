@@ -89,6 +89,35 @@ t.test('an expired session says so and asks to sign in again, then returns to th
   t.same(errors, []);
 });
 
+t.test('keyboard only: the skip link, sign-in with Tab and Enter, the menu reached by Tab', async (t) => {
+  const { context, page, errors } = await openApp(browser, server.url);
+  t.teardown(() => context.close());
+  await screenReady(page, '/login');
+  // The sign-in form takes focus on its first field.
+  t.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'username');
+  await page.keyboard.type('sec-d1');
+  await page.keyboard.press('Tab');
+  t.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'password');
+  await page.keyboard.type(FIXTURE_PASSWORD);
+  await page.keyboard.press('Enter');
+  await screenReady(page, '/calendar');
+  // The heading has the focus after a screen opens; the menu is just before it, past sign-out, language and the account link.
+  t.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1');
+  for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+Tab');
+  t.equal(await page.evaluate(() => document.activeElement?.textContent), 'Kiểm tra thiết bị');
+  await page.keyboard.press('Enter');
+  await screenReady(page, '/device-check');
+  // The skip link (first on the page) moves the focus to the screen without changing the route.
+  await page.focus('.skip');
+  await page.keyboard.press('Enter');
+  t.equal(await page.evaluate(() => document.activeElement?.closest('#view') !== null), true, 'focus in the screen');
+  t.equal(await page.evaluate(() => location.hash), '#/device-check');
+  await page.locator('#nav a', { hasText: 'Lên lịch họp' }).focus();
+  await page.keyboard.press('Enter');
+  await screenReady(page, '/meetings/new');
+  t.same(errors, []);
+});
+
 t.test('sign-out forgets the session', async (t) => {
   const { context, page, errors } = await openApp(browser, server.url);
   t.teardown(() => context.close());

@@ -88,6 +88,11 @@ ui.signOut.addEventListener('click', () => {
   ctx.flash(t('signedOut'));
   ctx.navigate('/login');
 });
+// The skip link would change the hash (our routes live there): it moves the focus instead.
+ui.skip?.addEventListener('click', (event) => {
+  event.preventDefault();
+  (ui.view.querySelector<HTMLElement>('h1') ?? ui.view).focus();
+});
 window.addEventListener('hashchange', () => void render());
 void render();
 
