@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { createPlacement } from './cluster/placement.js';
 import { NodeRegistry } from './cluster/registry.js';
 import type { Config } from './config.js';
 import { joinUrl, signJoinToken } from './lib/join-token.js';
@@ -16,6 +17,7 @@ import { createJoinAdmission } from './scheduler/join-admission.js';
 import { createLiveStore } from './store/live.js';
 import { startLocalRedis, type LocalRedis } from './store/local-redis.js';
 import { connectRedis, type RedisClient } from './store/redis.js';
+import type { SocketAdapter } from './store/socket-adapter.js';
 import { createStore, type Store } from './store/store.js';
 
 export interface DiemcauServer {
@@ -47,6 +49,7 @@ export async function createServer(config: Config): Promise<DiemcauServer> {
   let app: FastifyInstance | undefined;
   let signaling: Signaling | undefined;
   let registry: NodeRegistry | undefined;
+  let socketAdapter: SocketAdapter | undefined;
   let url = '';
   try {
     if (!config.scheduler.redisUrl) localRedis = await startLocalRedis(join(config.dataDir, 'redis'));
@@ -56,6 +59,7 @@ export async function createServer(config: Config): Promise<DiemcauServer> {
     });
     const store = createStore(redis, config.scheduler.redisPrefix);
     const firstAdmin = await bootstrap(store, config.scheduler);
+    socketAdapter = await store.socketAdapter();
     sfu = await createSfu(config.sfu, log);
     const media = sfu;
     const startedAt = new Date().toISOString();
@@ -96,13 +100,20 @@ export async function createServer(config: Config): Promise<DiemcauServer> {
       log,
       admit: createJoinAdmission(store),
       live: createLiveStore(store),
+      placement: createPlacement(registry, () => url),
+      adapter: socketAdapter.adapter,
     });
+    const live = signaling;
+    // Its meetings were freed while it counted as gone: it takes back those nobody else took.
+    registry.on('rejoined', () => void live.reclaim().catch((error: Error) => log.warn('could not reclaim meetings', { error: error.message })));
     await app.listen({ host: config.host, port: config.port });
     const { port } = app.server.address() as AddressInfo;
     url = config.publicUrl ?? `${config.tls ? 'https' : 'http'}://localhost:${port}`;
     // Registered once it serves, with the URL it serves on.
     await registry.start();
+    const adapter = socketAdapter;
     return finish({ config, log, store, redisUrl, firstAdmin, sfu, app, signaling, registry, url, stopRedis: async () => {
+      await adapter.close();
       await redis?.close().catch(() => {});
       await localRedis?.stop();
     } });
@@ -111,6 +122,7 @@ export async function createServer(config: Config): Promise<DiemcauServer> {
     await signaling?.close();
     await app?.close();
     sfu?.close();
+    await socketAdapter?.close();
     await redis?.close().catch(() => {});
     await localRedis?.stop();
     throw error;

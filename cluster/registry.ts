@@ -70,6 +70,11 @@ export class NodeRegistry extends TypedEmitter<NodeRegistryEvents> {
     return this.#deps.store.info([...this.#live]);
   }
 
+  /** What a node announced, if it is still listed. */
+  async nodeInfo(id: NodeId): Promise<NodeInfo | undefined> {
+    return (await this.#deps.store.info([id]))[0];
+  }
+
   /** The node serving the meeting: this one if the meeting was free or its node is gone. */
   claimMeeting(meetingId: MeetingId): Promise<NodeId> {
     return this.#deps.store.claimMeeting(meetingId, this.id, this.#deps.config.timeoutMs);

@@ -11,6 +11,8 @@ export const ErrorCodes = {
   CONFLICT: 409,
   NOT_JOINED: 409,
   ALREADY_JOINED: 409,
+  /** The meeting is served by another node of the cluster: `details.url` says where to connect. */
+  MOVED: 307,
   PAYLOAD_TOO_LARGE: 413,
   /** The chair has locked the meeting: nobody new may join. */
   MEETING_LOCKED: 423,

@@ -1,5 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import { AppError, toErrorBody } from '../lib/errors.js';
 import { createJoinTokenVerifier } from '../lib/join-token.js';
 import type { Logger } from '../lib/log.js';
@@ -12,6 +12,7 @@ import type { SignalingConfig } from './config.js';
 import { Conferences } from './conference/registry.js';
 import type { Conference } from './conference/conference.js';
 import type { AdmissionVerdict, LiveStore } from './live-store.js';
+import type { Placement } from './placement.js';
 import { Session, type MeetingServer, type MeetingSocket } from './session.js';
 
 export interface Signaling {
@@ -22,6 +23,11 @@ export interface Signaling {
   participantTotal(): number;
   /** The live state of a meeting on this node, if it has one. */
   conference(meetingId: string): Conference | undefined;
+  /**
+   * Claims again every meeting this node serves (after it had counted as gone and lost them); a
+   * meeting another node took meanwhile is logged, its participants here are left as they are.
+   */
+  reclaim(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,16 +43,43 @@ export interface SignalingDeps {
   admit?: ((claims: JoinClaims) => Promise<AdmissionVerdict | void>) | undefined;
   /** The scheduler's side of live meetings (lifecycle, expected sites, attendance log); none: every meeting is ad hoc. */
   live?: LiveStore | undefined;
+  /** The cluster's meeting → node map; none: this node serves every meeting. */
+  placement?: Placement | undefined;
+  /** Spreads rooms and broadcasts over the cluster's nodes (the Redis adapter); none: this process only. */
+  adapter?: ServerOptions['adapter'] | undefined;
 }
 
-export function createSignaling({ httpServer, sfu, config, log, admit, live }: SignalingDeps): Signaling {
+export function createSignaling({ httpServer, sfu, config, log, admit, live, placement, adapter }: SignalingDeps): Signaling {
   const io: Signaling['io'] = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: config.maxMessageBytes,
     pingInterval: 10_000,
     pingTimeout: 10_000,
+    ...(adapter ? { adapter } : {}),
+    // A page served by one node may be sent to another (a join redirect): every node's origin is allowed.
+    ...(placement
+      ? {
+          cors: {
+            origin: (origin: string | undefined, callback: (error: Error | null, allow?: boolean) => void) => {
+              if (!origin) return callback(null, false);
+              placement.allowsOrigin(origin).then(
+                (allow) => callback(null, allow),
+                () => callback(null, false),
+              );
+            },
+          },
+        }
+      : {}),
   });
-  const conferences = new Conferences({ io, log, live });
+  /** Handshakes of this node between their claim and their connection, by meeting. */
+  const arriving = new Map<MeetingId, number>();
+  /** A meeting is given up once nothing of it is left here: no socket, no handshake on its way, no conference. */
+  const releaseIfIdle = (meetingId: MeetingId) => {
+    if (!placement || arriving.has(meetingId) || conferences.get(meetingId)) return;
+    for (const socket of io.of('/').sockets.values()) if (socket.data.claims.meetingId === meetingId) return;
+    placement.release(meetingId).catch((error: Error) => log.warn('could not release a meeting', { meetingId, error: error.message }));
+  };
+  const conferences = new Conferences({ io, log, live, forgotten: releaseIfIdle });
   const verify = createJoinTokenVerifier(config.jwtSecret);
   const watched = new WeakSet<Room>();
 
@@ -57,9 +90,21 @@ export function createSignaling({ httpServer, sfu, config, log, admit, live }: S
       const verdict = (await admit?.(claims)) ?? { guest: false };
       // A removed link, a newcomer to a locked meeting, or anyone after the end, is refused before it connects.
       await conferences.checkEntry(claims);
-      // TODO(cluster): here the join will consult the meeting → node map (NodeRegistry.claimMeeting):
-      // when another live node serves this meeting, refuse with where to go (its announced URL) instead
-      // of opening a second copy of the meeting here. Not wired yet: every node still serves every join.
+      const meetingId = claims.meetingId as MeetingId;
+      if (placement) {
+        // Held from before the claim until the socket is connected (or dropped), so a departure meanwhile does not release the meeting.
+        arriving.set(meetingId, (arriving.get(meetingId) ?? 0) + 1);
+        const claim = await placement.claim(meetingId).catch((error: unknown) => {
+          settleArrival(meetingId);
+          throw error;
+        });
+        if (!claim.here) {
+          settleArrival(meetingId);
+          throw new AppError('MOVED', 'This meeting is served by another server of the cluster', { reason: 'other-node', url: claim.url });
+        }
+        // Socket.IO connects it on the next tick, unless its client has gone meanwhile.
+        setImmediate(() => settleArrival(meetingId));
+      }
       socket.data.claims = claims;
       socket.data.verdict = verdict;
       next();
@@ -71,6 +116,15 @@ export function createSignaling({ httpServer, sfu, config, log, admit, live }: S
     }
   });
 
+  function settleArrival(meetingId: MeetingId): void {
+    const left = (arriving.get(meetingId) ?? 1) - 1;
+    if (left > 0) arriving.set(meetingId, left);
+    else {
+      arriving.delete(meetingId);
+      releaseIfIdle(meetingId);
+    }
+  }
+
   const watchRoom = (room: Room) => {
     if (watched.has(room)) return;
     watched.add(room);
@@ -79,6 +133,8 @@ export function createSignaling({ httpServer, sfu, config, log, admit, live }: S
 
   io.on('connection', (socket: MeetingSocket) => {
     new Session(socket, { sfu, conferences, config, log, io, watchRoom });
+    // After the session's own handler, which may have dropped the conference (the socket is already out of io's list).
+    if (placement) socket.on('disconnect', () => releaseIfIdle(socket.data.claims.meetingId as MeetingId));
     // Unknown requests still get an answer, so a client never waits forever.
     socket.onAny((event: string, ...args: unknown[]) => {
       const ack = args.at(-1);
@@ -93,8 +149,17 @@ export function createSignaling({ httpServer, sfu, config, log, admit, live }: S
     participantCount: (meetingId) => conferences.count(meetingId as MeetingId),
     participantTotal: () => conferences.total(),
     conference: (meetingId) => conferences.get(meetingId as MeetingId),
+    async reclaim() {
+      if (!placement) return;
+      const meetings = new Set([...conferences.meetings(), ...[...io.of('/').sockets.values()].map((s) => s.data.claims.meetingId as MeetingId)]);
+      for (const meetingId of meetings) {
+        const claim = await placement.claim(meetingId);
+        if (!claim.here) log.warn('another node took a meeting this node still serves; newcomers go there', { meetingId, url: claim.url });
+      }
+    },
     async close() {
-      io.disconnectSockets(true);
+      // This node's sockets only: with the Redis adapter, io.disconnectSockets would reach every node's.
+      io.local.disconnectSockets(true);
       // The leaves just logged go out before the store is closed.
       const flushed = conferences.flushed();
       conferences.close();

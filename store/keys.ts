@@ -47,6 +47,8 @@ export function createKeys(prefix: string) {
     nodeMeetings: (nodeId: string) => key('node', nodeId, 'meetings'),
     /** hash: meeting id → id of the node that serves it */
     meetingNodes: () => key('meetings', 'node'),
+    /** pub/sub channel prefix (not a key) of the Socket.IO Redis adapter: rooms and broadcasts across nodes */
+    socketIo: () => key('socket.io'),
   };
 }
 

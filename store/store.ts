@@ -6,6 +6,7 @@ import { FeedStore } from './feeds.js';
 import { AttendanceStore } from './attendance.js';
 import { NodeStore } from './nodes.js';
 import type { RedisClient } from './redis.js';
+import { createSocketAdapter, type SocketAdapter } from './socket-adapter.js';
 
 /**
  * The one way into Redis. Scheduler routes and signaling use these typed stores; nothing
@@ -23,6 +24,8 @@ export interface Store {
   readonly nodes: NodeStore;
   /** Is the server reachable (for /healthz)? */
   ping(): Promise<boolean>;
+  /** The Socket.IO Redis adapter on connections of its own, under this store's prefix. */
+  socketAdapter(): Promise<SocketAdapter>;
 }
 
 export function createStore(redis: RedisClient, prefix = 'diemcau'): Store {
@@ -36,6 +39,7 @@ export function createStore(redis: RedisClient, prefix = 'diemcau'): Store {
     feeds: new FeedStore(redis, keys),
     attendance: new AttendanceStore(redis, keys),
     nodes: new NodeStore(redis, keys),
+    socketAdapter: () => createSocketAdapter(redis, keys),
     async ping() {
       try {
         return (await redis.ping()) === 'PONG';

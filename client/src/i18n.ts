@@ -16,6 +16,8 @@ const REFUSALS: Record<string, MessageKey> = {
   outdated: 'closed.outdated',
   moved: 'closed.moved',
   between: 'closed.between',
+  /** MOVED (signaling/signaling.ts) seen again after following it once. */
+  'other-node': 'closed.otherNode',
 };
 
 /** The text for a refused join: by the server's `details.reason` (scheduler/join-admission.ts), else by code. */

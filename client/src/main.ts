@@ -195,13 +195,25 @@ function run(socket: ClientSocket): void {
     });
   });
 
+  /** Sent once to the node serving the meeting; refused there as well, the page says so rather than loop. */
+  let redirected = false;
   socket.on('connect_error', (error) => {
     // An inactive socket means the server refused us (bad token); an active one keeps retrying.
     if (socket.active) {
       i18n.bind(ui.status, 'reconnecting');
       return;
     }
-    end('refused', refusalKey((error as Error & { data?: Partial<ErrorBody> }).data), error.message);
+    const body = (error as Error & { data?: Partial<ErrorBody> }).data;
+    const target = started || redirected ? null : movedTo(body);
+    if (target) {
+      redirected = true;
+      // The same socket (its handlers stay) pointed at the other node: its manager has closed on the
+      // refusal and opens a new connection to its uri. socket.io-client offers no public setter.
+      (socket.io as unknown as { uri: string }).uri = target;
+      socket.connect();
+      return;
+    }
+    end('refused', refusalKey(body), error.message);
   });
 
   socket.on('disconnect', (reason) => {
@@ -574,6 +586,17 @@ function showDetail(el: HTMLElement, detail: string | undefined): void {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The origin of the cluster node a MOVED refusal names, if it names a valid one. */
+function movedTo(body: Partial<ErrorBody> | undefined): string | null {
+  const url = (body?.details as { url?: unknown } | undefined)?.url;
+  if (body?.code !== 'MOVED' || typeof url !== 'string') return null;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
 }
 
 function storageOrNull(): Storage | null {

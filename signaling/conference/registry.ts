@@ -14,7 +14,15 @@ export class Conferences {
   /** Meetings being looked up in the store, so two arrivals at once open one conference. */
   readonly #opening = new Map<MeetingId, Promise<Conference>>();
 
-  constructor(private readonly deps: { io: MeetingServer; log: Logger; live?: LiveStore | undefined }) {}
+  constructor(
+    private readonly deps: {
+      io: MeetingServer;
+      log: Logger;
+      live?: LiveStore | undefined;
+      /** A meeting's conference was closed and dropped: this node holds nothing of it any more. */
+      forgotten?: ((meetingId: MeetingId) => void) | undefined;
+    },
+  ) {}
 
   get(meetingId: MeetingId): Conference | undefined {
     return this.#byMeeting.get(meetingId);
@@ -77,6 +85,12 @@ export class Conferences {
     const draining = conference.flushed();
     this.#draining.add(draining);
     void draining.then(() => this.#draining.delete(draining));
+    this.deps.forgotten?.(meetingId);
+  }
+
+  /** The meetings this node has a conference for. */
+  meetings(): MeetingId[] {
+    return [...this.#byMeeting.keys()];
   }
 
   /** Everyone connected and joined: in the meeting, the waiting room or the lobby. */

@@ -24,6 +24,7 @@ export const en: Record<MessageKey, string> = {
   'closed.removed': 'This invitation was withdrawn: you are no longer invited to this meeting.',
   'closed.outdated': 'This join link is out of date. Open the link in your latest invitation.',
   'closed.moved': 'The meeting was rescheduled. Please join at the new time.',
+  'closed.otherNode': 'This meeting is held on another server, which could not be reached. Please try again in a moment.',
   'closed.between': 'No session of this recurring meeting is open now. Please join at the next session’s time (from 30 minutes before it starts).',
   failed: 'Could not join the meeting.',
   disconnected: 'Lost the connection to the meeting.',

@@ -22,6 +22,7 @@ export const vi = {
   'closed.removed': 'Giấy mời này đã bị thu hồi: bạn không còn trong danh sách tham dự cuộc họp.',
   'closed.outdated': 'Liên kết tham dự đã cũ. Đề nghị mở liên kết trong giấy mời mới nhất.',
   'closed.moved': 'Cuộc họp đã được dời lịch. Đề nghị vào lại theo giờ họp mới.',
+  'closed.otherNode': 'Cuộc họp này đang diễn ra trên một máy chủ khác và chưa kết nối được. Đề nghị thử lại sau ít phút.',
   'closed.between': 'Cuộc họp định kỳ này hiện không có phiên nào đang mở. Đề nghị vào lại theo giờ của phiên tiếp theo (từ 30 phút trước giờ họp).',
   failed: 'Không vào được phòng họp.',
   disconnected: 'Mất kết nối với phòng họp.',

@@ -1,0 +1,42 @@
+/** The node registry as signaling's Placement: the meeting → node map and the nodes' public URLs. */
+import type { MeetingId } from '../protocol/ids.js';
+import type { Claim, Placement } from '../signaling/placement.js';
+import type { NodeRegistry } from './registry.js';
+
+/** How long the list of node origins is reused; a node that just joined waits at most this long to be allowed. */
+const ORIGINS_TTL_MS = 2000;
+
+export function createPlacement(registry: NodeRegistry, ownUrl: () => string): Placement {
+  let origins: { at: number; set: Promise<Set<string>> } | undefined;
+  const nodeOrigins = (): Promise<Set<string>> => {
+    if (!origins || Date.now() - origins.at > ORIGINS_TTL_MS) {
+      const set = registry.nodes().then((nodes) => new Set([ownUrl(), ...nodes.map((n) => n.url)].flatMap(originOf)));
+      origins = { at: Date.now(), set };
+      // A failed lookup is not kept.
+      set.catch(() => (origins = undefined));
+    }
+    return origins.set;
+  };
+  return {
+    async claim(meetingId: MeetingId): Promise<Claim> {
+      const owner = await registry.claimMeeting(meetingId);
+      if (owner === registry.id) return { here: true };
+      const url = (await registry.nodeInfo(owner))?.url;
+      // Live by the claim, yet its hash expired in between: it is about to count as gone.
+      if (!url) throw new Error(`meeting ${meetingId} is served by node ${owner}, whose URL is unknown`);
+      return { here: false, url };
+    },
+    release: (meetingId) => registry.releaseMeeting(meetingId),
+    async allowsOrigin(origin: string): Promise<boolean> {
+      return (await nodeOrigins()).has(origin);
+    },
+  };
+}
+
+function originOf(url: string): string[] {
+  try {
+    return url ? [new URL(url).origin] : [];
+  } catch {
+    return [];
+  }
+}
