@@ -21,6 +21,7 @@ import type {
   SpotlightRequest,
   ConnectTransportRequest,
   CreateTransportRequest,
+  CreateIngestTransportRequest,
   Empty,
   JoinRequest,
   MediaSource,
@@ -87,6 +88,16 @@ export interface TransportInfo {
   dtlsParameters: ms.DtlsParameters;
 }
 
+/**
+ * Where to send plain RTP (RTCP muxed on the same port): the server learns the sender's address from
+ * its first packet (comedia). Produce on `transportId` with SSRC-signalled encodings.
+ */
+export interface IngestTransportInfo {
+  transportId: TransportId;
+  ip: string;
+  port: number;
+}
+
 export interface NewConsumer {
   consumerId: ConsumerId;
   producerId: ProducerId;
@@ -101,6 +112,8 @@ export interface ClientToServerEvents {
   'router-capabilities': (req: Empty, ack: Ack<ms.RtpCapabilities>) => void;
   join: (req: JoinRequest, ack: Ack<JoinResponse>) => void;
   'create-transport': (req: CreateTransportRequest, ack: Ack<TransportInfo>) => void;
+  /** Plain RTP ingest (no WebRTC): for publishers only, once joined. */
+  'create-ingest-transport': (req: CreateIngestTransportRequest, ack: Ack<IngestTransportInfo>) => void;
   'connect-transport': (req: ConnectTransportRequest, ack: Ack<null>) => void;
   'restart-ice': (req: RestartIceRequest, ack: Ack<ms.IceParameters>) => void;
   /** `paused`: how the server created it (a microphone held by the chair starts paused); the client matches it. */

@@ -60,6 +60,13 @@ export const CreateTransportRequest = Type.Object(
 );
 export type CreateTransportRequest = Static<typeof CreateTransportRequest>;
 
+/**
+ * A plain RTP send transport (no ICE, no DTLS) for an encoder that is not a browser: a hall's IP
+ * camera fed through ffmpeg, or the load harness. No options yet; an object so some can be added.
+ */
+export const CreateIngestTransportRequest = Type.Object({}, { additionalProperties: false });
+export type CreateIngestTransportRequest = Static<typeof CreateIngestTransportRequest>;
+
 export const ConnectTransportRequest = Type.Object({ transportId: Id, dtlsParameters: DtlsParameters }, { additionalProperties: false });
 export type ConnectTransportRequest = Static<typeof ConnectTransportRequest>;
 

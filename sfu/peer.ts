@@ -27,6 +27,8 @@ export interface PeerHost {
   readonly initialOutgoingBitrate: number;
   /** Address plain RTP transports (ingest) listen on. */
   readonly listenIp: string;
+  /** What ingest senders are told instead of listenIp (a wildcard or NAT-ed listen address). */
+  readonly announcedAddress: string | undefined;
   producerAdded(producer: ms.Producer<ProducerAppData>): void;
   /** A producer was paused, resumed or closed: what others should receive may change. */
   producerChanged(producer: ms.Producer<ProducerAppData>): void;
@@ -161,7 +163,11 @@ export class Peer extends TypedEmitter<PeerEvents> {
   async createIngestTransport(): Promise<{ id: TransportId; ip: string; port: number }> {
     this.#assertOpen();
     const transport = await this.place.router.createPlainTransport({
-      listenInfo: { protocol: 'udp', ip: this.host.listenIp },
+      listenInfo: {
+        protocol: 'udp',
+        ip: this.host.listenIp,
+        ...(this.host.announcedAddress ? { announcedAddress: this.host.announcedAddress } : {}),
+      },
       rtcpMux: true,
       comedia: true,
       appData: { peerId: this.id, direction: 'send' },

@@ -21,6 +21,8 @@ export interface RoomOptions {
   /** Placement keeps each worker's consumers under this (see sfu/placement.ts). */
   consumersPerWorker: number;
   listenIp: string;
+  /** The address plain RTP senders are told to use, when listenIp is not reachable as is (0.0.0.0, NAT). */
+  announcedAddress?: string | undefined;
 }
 
 /** Creates a meeting router on a worker, counted on it before the await so simultaneous placements see it. */
@@ -63,6 +65,7 @@ export class Room extends TypedEmitter<RoomEvents> implements PeerHost {
   #idle: Promise<void> = Promise.resolve();
   readonly initialOutgoingBitrate: number;
   readonly listenIp: string;
+  readonly announcedAddress: string | undefined;
 
   private constructor(
     readonly meetingId: MeetingId,
@@ -75,6 +78,7 @@ export class Room extends TypedEmitter<RoomEvents> implements PeerHost {
     super();
     this.initialOutgoingBitrate = options.initialOutgoingBitrate;
     this.listenIp = options.listenIp;
+    this.announcedAddress = options.announcedAddress;
     this.#places = [home];
     this.#routers.set(home.slot, Promise.resolve(home));
     this.#watchRouter(home);

@@ -30,7 +30,7 @@ export async function createSfu(config: SfuConfig, log: Logger): Promise<Sfu> {
     const created = Room.create(
       meetingId,
       pool,
-      { initialOutgoingBitrate: config.initialOutgoingBitrate, consumersPerWorker: config.consumersPerWorker, listenIp: config.listenIp },
+      { initialOutgoingBitrate: config.initialOutgoingBitrate, consumersPerWorker: config.consumersPerWorker, listenIp: config.listenIp, announcedAddress: config.announcedAddress },
       log,
     );
     rooms.set(meetingId, created);

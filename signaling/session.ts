@@ -73,6 +73,11 @@ export class Session {
     on('router-capabilities', msg.Empty, async () => (await this.#room()).rtpCapabilities);
     on('join', msg.JoinRequest, (req) => this.#join(req));
     on('create-transport', msg.CreateTransportRequest, (req) => this.#media().createTransport(req.direction, req));
+    on('create-ingest-transport', msg.CreateIngestTransportRequest, async () => {
+      authorize(this.socket.data.claims, 'produce');
+      const { id, ip, port } = await this.#media().createIngestTransport();
+      return { transportId: id, ip, port };
+    });
     on('connect-transport', msg.ConnectTransportRequest, async (req) => {
       await this.#media().connectTransport(req.transportId, req.dtlsParameters);
       return null;

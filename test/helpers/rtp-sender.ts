@@ -1,6 +1,8 @@
 /**
  * Plain RTP from Node into a comedia PlainTransport (a peer's ingest transport): an Opus stream and
- * a VP8 stream of one-packet key frames, paced every 20 ms, as test/sfu/srtp-pipe.test.ts does.
+ * a VP8 stream of one-packet key frames, paced every 20 ms, as test/sfu/srtp-pipe.test.ts does, with
+ * an RTCP sender report per stream every second (mediasoup switches simulcast layers only between
+ * streams it has sender reports for: it aligns their timestamps with them).
  */
 import { createSocket } from 'node:dgram';
 import type { Test } from 'tap';
@@ -13,6 +15,25 @@ export function rtpPacket(p: { payloadType: number; sequenceNumber: number; time
   header.writeUInt32BE(p.timestamp >>> 0, 4);
   header.writeUInt32BE(p.ssrc >>> 0, 8);
   return Buffer.concat([header, p.payload]);
+}
+
+/** Seconds from 1900 (NTP) to 1970 (Unix). */
+const NTP_EPOCH_OFFSET = 2_208_988_800;
+
+/** An RTCP sender report (RFC 3550 6.4.1) without report blocks: the sender's clock against its RTP timestamps. */
+export function senderReport(p: { ssrc: number; timestamp: number; packets: number; octets: number; nowMs?: number }): Buffer {
+  const nowMs = p.nowMs ?? Date.now();
+  const sr = Buffer.alloc(28);
+  sr[0] = 0x80; // version 2, no padding, no report blocks
+  sr[1] = 200; // SR
+  sr.writeUInt16BE(6, 2); // length in 32-bit words, minus one
+  sr.writeUInt32BE(p.ssrc >>> 0, 4);
+  sr.writeUInt32BE((Math.floor(nowMs / 1000) + NTP_EPOCH_OFFSET) >>> 0, 8);
+  sr.writeUInt32BE(Math.floor(((nowMs % 1000) / 1000) * 2 ** 32) >>> 0, 12);
+  sr.writeUInt32BE(p.timestamp >>> 0, 16);
+  sr.writeUInt32BE(p.packets >>> 0, 20);
+  sr.writeUInt32BE(p.octets >>> 0, 24);
+  return sr;
 }
 
 /** One Opus frame: a TOC byte and opaque data. */
@@ -41,7 +62,10 @@ export async function sendRtp(t: Test, to: { ip: string; port: number }, streams
     for (const s of streams) {
       const payload = s.kind === 'audio' ? OPUS_PAYLOAD : vp8KeyFrame(n & 0x7fff);
       const timestamp = s.kind === 'audio' ? 960 * n : 1800 * n;
-      socket.send(rtpPacket({ payloadType: s.payloadType, ssrc: s.ssrc, sequenceNumber: n, timestamp, payload }), to.port, to.ip);
+      const packet = rtpPacket({ payloadType: s.payloadType, ssrc: s.ssrc, sequenceNumber: n, timestamp, payload });
+      socket.send(packet, to.port, to.ip);
+      // Every packet of a stream has the same size here.
+      if (n % 50 === 1) socket.send(senderReport({ ssrc: s.ssrc, timestamp, packets: n, octets: n * (packet.length - 12) }), to.port, to.ip);
     }
   }, 20);
   t.teardown(() => {

@@ -1,0 +1,398 @@
+/**
+ * Load harness: the whole server in-process (private redis-server in a temp dir), the demo province
+ * padded to SITES halls (default 240), one meeting over all of them, and SITES simulated sites that
+ * speak the real protocol (connect with their join token, join, a WebRTC receive transport so the
+ * media policy gives them consumers, a plain RTP ingest transport) and send real RTP: Opus every
+ * 20 ms and VP8 simulcast on 3 SSRCs at FPS (default 15). The chair's hall is one more such site; it
+ * opens the meeting and gives the floor to the first site.
+ *   npm run bench:load               SITES=60 WORKERS=1 npm run bench:load
+ * WORKERS (default 2), STEADY_S (default 20), FPS (default 15), JOIN_CONCURRENCY (default: all at once).
+ *
+ * Node cannot finish ICE + DTLS cheaply, so the sites' receive transports never connect and mediasoup
+ * sends nothing on them. The receive side is measured on the server instead: for every consumer the
+ * policy gave a site, an egress tap (test/helpers/egress-tap.ts) on the same router consumes the same
+ * producer at the same layer over a plain transport to a UDP port nobody reads, so the worker does
+ * the forwarding (without SRTP and congestion control). The sites run in a worker thread, so the
+ * event loop figures of the server are its own.
+ */
+import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { Worker, isMainThread, parentPort } from 'node:worker_threads';
+import type { Test } from 'tap';
+import type { types as ms } from 'mediasoup';
+import type { MeetingId } from '../../protocol/ids.js';
+import { createServer } from '../../server.js';
+import type { Peer } from '../../sfu/peer.js';
+import type { Room } from '../../sfu/room.js';
+import { testConfig, testSfuConfig } from '../../test/helpers/config.js';
+import { egressTap, type EgressTap } from '../../test/helpers/egress-tap.js';
+import { opusParameters, vp8SimulcastParameters } from '../../test/helpers/rtp-parameters.js';
+import { connectSocket, connected, ok, type ClientSocket } from '../../test/helpers/socket-client.js';
+import { adminApi } from '../../test/signaling/live-meeting.js';
+import { waitFor } from '../../test/helpers/wait.js';
+import { seedProvince } from '../province.js';
+import { Pacer } from './rtp.js';
+
+const SITES = Number(process.env['SITES'] ?? 240);
+const WORKERS = Number(process.env['WORKERS'] ?? 2);
+const STEADY_MS = Number(process.env['STEADY_S'] ?? 20) * 1000;
+const FPS = Number(process.env['FPS'] ?? 15);
+const JOIN_CONCURRENCY = Number(process.env['JOIN_CONCURRENCY'] ?? SITES);
+const CHAIR_ID = 'p-chutich-tinh';
+
+interface StormOrder {
+  url: string;
+  chairToken: string;
+  siteTokens: string[];
+  concurrency: number;
+}
+interface StormReport {
+  /** Date.now() of the first site's connect, and when the last site had joined (join ack). */
+  firstConnectAt: number;
+  allJoinedAt: number;
+  /** Date.now() when each site's producers were created (RTP starts with the next tick). */
+  producingAt: number[];
+  joined: number;
+  failed: number;
+  errors: string[];
+  participantIds: string[];
+  chairId: string;
+}
+interface ClientRequests {
+  storm: [StormOrder, StormReport];
+  'grant-floor': [{ participantId: string }, null];
+  stats: [Record<string, never>, { packetsSent: number; sites: number }];
+  close: [Record<string, never>, null];
+}
+type ClientRequest = { [K in keyof ClientRequests]: { id: number; kind: K; body: ClientRequests[K][0] } }[keyof ClientRequests];
+type ClientReply = { id: number; ok: true; body: unknown } | { id: number; ok: false; error: string };
+
+if (isMainThread) await main();
+else clientThread();
+
+// ── The server side ──────────────────────────────────────────────────────────────────────────
+
+async function main(): Promise<void> {
+  const config = testConfig({ logLevel: 'error', sfu: testSfuConfig({ workers: WORKERS }) });
+  const server = await createServer(config);
+  let clients: Worker | undefined;
+  const taps: EgressTap[] = [];
+  try {
+    const halls = await seedProvince(server, SITES);
+    const api = await adminApi(server);
+    const start = new Date(Date.now() + 60_000);
+    const created = await api.call('POST', '/api/meetings', {
+      title: 'Hội nghị trực tuyến toàn tỉnh (tải thử)',
+      agenda: [{ title: 'Khai mạc' }],
+      start: start.toISOString(),
+      end: new Date(start.getTime() + 2 * 3600_000).toISOString(),
+      chairId: CHAIR_ID,
+      hostHallId: 'hall-province',
+      sites: { unitIds: ['province'] },
+    });
+    if (created.statusCode !== 201) throw new Error(`schedule: ${created.statusCode} ${created.body}`);
+    const meetingId = (created.json() as { id: string }).id;
+    const tokens = await api.tokens(meetingId);
+    const chairToken = tokens.get(`p-${CHAIR_ID}`);
+    const siteTokens = [...tokens].filter(([id]) => id.startsWith('h-')).map(([, token]) => token);
+    if (!chairToken) throw new Error(`no invitation for the chair ${CHAIR_ID}`);
+    console.log(`province: ${halls} halls; meeting ${meetingId}: ${siteTokens.length} halls + chair; ${WORKERS} mediasoup workers; Node ${process.version}`);
+
+    const thread = startClientThread();
+    clients = thread;
+    const call = rpc(thread);
+    const storm = await call('storm', { url: server.url, chairToken, siteTokens, concurrency: JOIN_CONCURRENCY });
+    const room = server.sfu.existingRoom(meetingId as MeetingId);
+    if (!room) throw new Error('no room for the meeting');
+    const sitePeers = storm.participantIds.map((id) => room.peer(id as never)).filter((p): p is Peer => !!p);
+    const flowingAt = await mediaFlowing(sitePeers);
+    const lastFlowing = Math.max(...flowingAt.values());
+    console.log(
+      `\njoin storm (${JOIN_CONCURRENCY >= SITES ? 'all at once' : `${JOIN_CONCURRENCY} at a time`}): ${storm.joined}/${siteTokens.length} sites joined, ${storm.failed} failed; ` +
+        `first connect → all joined ${seconds(storm.allJoinedAt - storm.firstConnectAt)}, → all producing ${seconds(Math.max(...storm.producingAt) - storm.firstConnectAt)}, ` +
+        `→ RTP at the server for every producer ${seconds(lastFlowing - storm.firstConnectAt)}`,
+    );
+    for (const error of storm.errors) console.log(`  join failure: ${error}`);
+
+    // A floor holder, so the middle layer and a second audio are in play, as in a real session.
+    const floorHolder = storm.participantIds[0];
+    if (floorHolder) await call('grant-floor', { participantId: floorHolder });
+    await waitFor(() => floorHolder && room.peers.filter((p) => p.id !== floorHolder).every((p) => p.consumers.some((c) => c.appData['peerId'] === floorHolder)), {
+      timeout: 30_000,
+      what: 'everyone to consume the floor holder',
+    }).catch((error: Error) => console.log(`  ${error.message}`));
+    await room.settled();
+    await waitFor(() => room.peers.every((p) => p.consumers.every((c) => !c.paused)), { timeout: 30_000, what: 'consumers resumed' }).catch((error: Error) =>
+      console.log(`  ${error.message}`),
+    );
+
+    // The egress taps: the forwarding the sites' connected links would cause.
+    const sink = await unusedUdpPort();
+    for (const peer of room.peers) {
+      const wanted = peer.consumers.map((c) => ({ producerId: c.producerId, rtpCapabilities: peer.rtpCapabilities, spatialLayer: c.preferredLayers?.spatialLayer }));
+      if (wanted.length > 0) taps.push(await egressTap(peer.place.router, { ip: '127.0.0.1', port: sink }, wanted));
+    }
+    const tapConsumers = taps.flatMap((tap) => tap.consumers);
+    const byLayer = new Map<string, number>();
+    for (const c of tapConsumers) {
+      const key = c.kind === 'audio' ? 'audio' : `video L${c.preferredLayers?.spatialLayer ?? '?'}`;
+      byLayer.set(key, (byLayer.get(key) ?? 0) + 1);
+    }
+    console.log(
+      `policy consumers: ${room.peers.reduce((n, p) => n + p.consumers.length, 0)} (${[...byLayer].map(([k, v]) => `${v} ${k}`).join(', ')}), ` +
+        `mirrored by ${tapConsumers.length} egress-tap consumers on ${taps.length} plain transports; pipes open ${room.pipes.size}`,
+    );
+    await waitFor(async () => (await Promise.all(tapConsumers.filter((c) => c.kind === 'video').map((c) => c.currentLayers?.spatialLayer === c.preferredLayers?.spatialLayer))).every(Boolean), {
+      timeout: 10_000,
+      what: 'every tap at its layer',
+    }).catch((error: Error) => console.log(`  ${error.message}`));
+
+    // Steady state.
+    const producers = room.peers.flatMap((p) => p.producers);
+    const workers = server.sfu.pool.slots.map((s) => s.worker);
+    const before = {
+      at: performance.now(),
+      forwarded: await packetSum(tapConsumers, 'outbound-rtp'),
+      ingest: await ingestSum(producers),
+      cpu: await Promise.all(workers.map(workerCpuMs)),
+      node: process.cpuUsage(),
+      elu: performance.eventLoopUtilization(),
+      clientElu: thread.performance.eventLoopUtilization(),
+      sent: (await call('stats', {})).packetsSent,
+    };
+    await new Promise((resolve) => setTimeout(resolve, STEADY_MS));
+    const after = {
+      at: performance.now(),
+      forwarded: await packetSum(tapConsumers, 'outbound-rtp'),
+      ingest: await ingestSum(producers),
+      cpu: await Promise.all(workers.map(workerCpuMs)),
+      node: process.cpuUsage(before.node),
+      elu: performance.eventLoopUtilization(before.elu),
+      clientElu: thread.performance.eventLoopUtilization(before.clientElu),
+      sent: (await call('stats', {})).packetsSent,
+    };
+    const ms = after.at - before.at;
+    const perS = (n: number) => ((n * 1000) / ms).toFixed(0);
+    const forwarded = after.forwarded.packets - before.forwarded.packets;
+    const ingested = after.ingest.packets - before.ingest.packets;
+    const lost = after.ingest.lost - before.ingest.lost;
+    const workerRss = workers.map((w) => rssOf(w.pid));
+    const nodeRss = process.memoryUsage().rss;
+    const totalRss = nodeRss + workerRss.reduce((a, b) => a + b, 0);
+    console.log(`\nsteady state over ${(ms / 1000).toFixed(1)} s (${room.peers.length} peers, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}):`);
+    console.log(
+      `  sent by the sites ${perS(after.sent - before.sent)} packets/s; received by producers ${perS(ingested)} packets/s ` +
+        `(${((8 * (after.ingest.bytes - before.ingest.bytes)) / ms / 1000).toFixed(1)} Mbit/s), loss at ingest ${percent(lost, ingested + lost)}`,
+    );
+    console.log(`  forwarded (egress taps) ${perS(forwarded)} packets/s, ${((8 * (after.forwarded.bytes - before.forwarded.bytes)) / ms / 1000).toFixed(1)} Mbit/s`);
+    console.table(
+      workers.map((w, i) => ({
+        worker: i,
+        pid: w.pid,
+        peers: room.peers.filter((p) => p.place.slot.index === i).length,
+        'CPU %': percent((after.cpu[i] ?? 0) - (before.cpu[i] ?? 0), ms),
+        'RSS MB': (workerRss[i]! / 2 ** 20).toFixed(1),
+      })),
+    );
+    console.log(
+      `  Node process (server + site thread) CPU ${percent((after.node.user + after.node.system) / 1000, ms)}; ` +
+        `server event loop ${percent(after.elu.utilization, 1)}, site thread event loop ${percent(after.clientElu.utilization, 1)}`,
+    );
+    console.log(
+      `  memory: Node RSS ${(nodeRss / 2 ** 20).toFixed(0)} MB (sites' thread included) + workers ${(workerRss.reduce((a, b) => a + b, 0) / 2 ** 20).toFixed(0)} MB ` +
+        `= ${((totalRss / Math.max(1, storm.joined)) / 2 ** 20).toFixed(2)} MB per site`,
+    );
+    await call('close', {});
+  } finally {
+    for (const tap of taps) tap.close();
+    await clients?.terminate();
+    await server.close();
+    config.cleanup();
+  }
+}
+
+/** When each producer first showed RTP at the server (Date.now()), polling those not yet seen. */
+async function mediaFlowing(peers: Peer[]): Promise<Map<string, number>> {
+  const seen = new Map<string, number>();
+  const all = peers.flatMap((p) => p.producers);
+  await waitFor(
+    async () => {
+      const pending = all.filter((p) => !seen.has(p.id) && !p.closed);
+      await Promise.all(
+        pending.map(async (p) => {
+          const stats = await p.getStats().catch(() => []);
+          if (stats.some((s) => s.byteCount > 0)) seen.set(p.id, Date.now());
+        }),
+      );
+      return pending.length === 0 || seen.size === all.length;
+    },
+    { timeout: 120_000, interval: 250, what: 'RTP at every producer' },
+  ).catch((error: Error) => console.log(`  ${error.message}: ${seen.size}/${all.length}`));
+  return seen;
+}
+
+async function packetSum(consumers: ms.Consumer[], type: 'outbound-rtp') {
+  let packets = 0;
+  let bytes = 0;
+  for (const stats of await Promise.all(consumers.map((c) => c.getStats().catch(() => [])))) {
+    for (const s of stats) if (s.type === type) ((packets += s.packetCount), (bytes += s.byteCount));
+  }
+  return { packets, bytes };
+}
+
+async function ingestSum(producers: ms.Producer[]) {
+  let packets = 0;
+  let bytes = 0;
+  let lost = 0;
+  for (const stats of await Promise.all(producers.map((p) => p.getStats().catch(() => [])))) {
+    for (const s of stats) ((packets += s.packetCount), (bytes += s.byteCount), (lost += Math.max(0, s.packetsLost)));
+  }
+  return { packets, bytes, lost };
+}
+
+async function workerCpuMs(worker: ms.Worker): Promise<number> {
+  const usage = await worker.getResourceUsage();
+  return usage.ru_utime + usage.ru_stime;
+}
+
+function rssOf(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
+  return line ? Number(line[1]) * 1024 : NaN;
+}
+
+/** A local UDP port nobody listens on: the taps' packets end in the kernel. */
+async function unusedUdpPort(): Promise<number> {
+  const s = createSocket('udp4');
+  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
+  const { port } = s.address();
+  s.close();
+  return port;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function percent(value: number, of: number): string {
+  return of > 0 ? `${((100 * value) / of).toFixed(1)} %` : 'n/a';
+}
+
+function startClientThread(): Worker {
+  // A worker does not inherit tsx's loader: register it first, then load this very file.
+  const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); })`;
+  return new Worker(boot, { eval: true, env: process.env });
+}
+
+function rpc(worker: Worker) {
+  let next = 0;
+  const waiting = new Map<number, { resolve(body: unknown): void; reject(error: Error): void }>();
+  worker.on('message', (reply: ClientReply) => {
+    const pending = waiting.get(reply.id);
+    waiting.delete(reply.id);
+    if (reply.ok) pending?.resolve(reply.body);
+    else pending?.reject(new Error(`site thread: ${reply.error}`));
+  });
+  worker.on('error', (error) => {
+    for (const pending of waiting.values()) pending.reject(error);
+    waiting.clear();
+  });
+  return <K extends keyof ClientRequests>(kind: K, body: ClientRequests[K][0]): Promise<ClientRequests[K][1]> =>
+    new Promise((resolve, reject) => {
+      const id = next++;
+      waiting.set(id, { resolve: resolve as (body: unknown) => void, reject });
+      worker.postMessage({ id, kind, body });
+    });
+}
+
+// ── The sites (worker thread) ─────────────────────────────────────────────────────────────────
+
+function clientThread(): void {
+  const port = parentPort;
+  if (!port) throw new Error('the sites run in a worker thread');
+  const cleanups: (() => unknown)[] = [];
+  const scope = { teardown: (fn: () => unknown) => cleanups.push(fn) } as unknown as Test;
+  const pacer = new Pacer(FPS);
+  let chair: ClientSocket | undefined;
+  let ssrc = 100_000;
+
+  /** Connect, join, a receive transport (consumers are accepted like the browser does), an ingest transport, a microphone and a camera, RTP. */
+  const site = async (url: string, token: string, onJoined: () => void) => {
+    const socket = connectSocket(scope, url, token);
+    try {
+      await connected(socket);
+      socket.on('new-consumer', (_consumer, ack) => ack({ ok: true, data: null }));
+      const caps = await ok(socket, 'router-capabilities', {});
+      const joined = await ok(socket, 'join', { rtpCapabilities: caps });
+      onJoined();
+      await ok(socket, 'create-transport', { direction: 'recv' });
+      const ingest = await ok(socket, 'create-ingest-transport', {});
+      const mine = (ssrc += 10);
+      const audio = opusParameters(caps, mine);
+      const video = vp8SimulcastParameters(caps, mine + 1);
+      await ok(socket, 'produce', { transportId: ingest.transportId, kind: 'audio', source: 'mic', rtpParameters: audio });
+      await ok(socket, 'produce', { transportId: ingest.transportId, kind: 'video', source: 'camera', rtpParameters: video });
+      await pacer.add({
+        audio: { ssrc: mine, payloadType: audio.codecs[0]!.payloadType },
+        video: { firstSsrc: mine + 1, payloadType: video.codecs[0]!.payloadType },
+        to: { ip: ingest.ip, port: ingest.port },
+      });
+      return { socket, id: joined.self.id as string, producingAt: Date.now() };
+    } catch (error) {
+      socket.disconnect();
+      throw error;
+    }
+  };
+
+  const handlers: { [K in keyof ClientRequests]: (body: ClientRequests[K][0]) => Promise<ClientRequests[K][1]> } = {
+    async storm({ url, chairToken, siteTokens, concurrency }) {
+      let chairId = '';
+      const c = await site(url, chairToken, () => {});
+      chair = c.socket;
+      chairId = c.id;
+      await ok(chair, 'open-meeting', {});
+      const firstConnectAt = Date.now();
+      let allJoinedAt = firstConnectAt;
+      const producingAt: number[] = [];
+      const participantIds: string[] = [];
+      const errors: string[] = [];
+      let next = 0;
+      const lane = async () => {
+        while (next < siteTokens.length) {
+          const i = next++;
+          try {
+            const s = await site(url, siteTokens[i]!, () => (allJoinedAt = Math.max(allJoinedAt, Date.now())));
+            producingAt.push(s.producingAt);
+            participantIds.push(s.id);
+          } catch (error) {
+            errors.push(`site ${i}: ${error instanceof Error ? error.message : String(error)}`);
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, siteTokens.length)) }, lane));
+      return { firstConnectAt, allJoinedAt, producingAt, joined: participantIds.length, failed: errors.length, errors: errors.slice(0, 5), participantIds, chairId };
+    },
+    async 'grant-floor'({ participantId }) {
+      if (!chair) throw new Error('the chair has not joined');
+      await ok(chair, 'grant-floor', { participantId });
+      return null;
+    },
+    async stats() {
+      return { packetsSent: pacer.packetsSent, sites: pacer.sites };
+    },
+    async close() {
+      pacer.close();
+      for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
+      return null;
+    },
+  };
+
+  port.on('message', (message: ClientRequest) => {
+    const handler = handlers[message.kind] as (body: unknown) => Promise<unknown>;
+    handler(message.body).then(
+      (body) => port.postMessage({ id: message.id, ok: true, body } satisfies ClientReply),
+      (error: unknown) => port.postMessage({ id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) } satisfies ClientReply),
+    );
+  });
+}
