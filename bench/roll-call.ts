@@ -13,7 +13,8 @@
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { Worker, isMainThread, parentPort } from 'node:worker_threads';
+import { isMainThread, parentPort, type Worker } from 'node:worker_threads';
+import { caller, serve, startThread, type Handlers } from './thread-rpc.js';
 import type { Test } from 'tap';
 import type { types as ms } from 'mediasoup';
 import type { RollCall } from '../protocol/conference.js';
@@ -55,16 +56,14 @@ interface WindowReport {
 }
 
 /** What the main thread asks of the client thread, and what it answers. */
-interface ClientRequests {
+type ClientRequests = {
   join: [JoinOrder, JoinReport];
   'get-roll-call': [{ calls: number }, { rttMs: number[]; bytes: number; entries: number }];
   watch: [{ watch: boolean }, null];
   'call-roll': [Record<string, never>, null];
   window: [{ confirmsPerSecond: number; ms: number }, WindowReport];
   close: [Record<string, never>, null];
-}
-type ClientRequest = { [K in keyof ClientRequests]: { id: number; kind: K; body: ClientRequests[K][0] } }[keyof ClientRequests];
-type ClientReply = { id: number; ok: true; body: unknown } | { id: number; ok: false; error: string };
+};
 
 const SITES = Number(process.env['SITES'] ?? 240);
 const JOIN_BATCH = Number(process.env['JOIN_BATCH'] ?? 8);
@@ -105,9 +104,9 @@ async function main(): Promise<void> {
     if (!chairToken) throw new Error(`no invitation for the chair ${CHAIR_ID}`);
     console.log(`province: ${halls} halls; meeting ${meetingId}: ${tokens.size} invitations (${siteTokens.length} halls + chair)`);
 
-    const thread = startClientThread();
+    const thread = startThread(import.meta.url);
     clients = thread;
-    const call = rpc(thread);
+    const call = caller<ClientRequests>(thread, 'client thread');
     const joined = await call('join', { url: server.url, chairToken, siteTokens, batch: JOIN_BATCH, publish: PUBLISH });
     const room = server.sfu.existingRoom(meetingId as MeetingId);
     if (!room) throw new Error('no room for the meeting');
@@ -251,33 +250,6 @@ async function workerCpuMs(worker: ms.Worker): Promise<number> {
   return usage.ru_utime + usage.ru_stime;
 }
 
-function startClientThread(): Worker {
-  // A worker does not inherit tsx's loader: register it first, then load this very file.
-  const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); })`;
-  return new Worker(boot, { eval: true, env: process.env });
-}
-
-function rpc(worker: Worker) {
-  let next = 0;
-  const waiting = new Map<number, { resolve(body: unknown): void; reject(error: Error): void }>();
-  worker.on('message', (reply: ClientReply) => {
-    const pending = waiting.get(reply.id);
-    waiting.delete(reply.id);
-    if (reply.ok) pending?.resolve(reply.body);
-    else pending?.reject(new Error(`client thread: ${reply.error}`));
-  });
-  worker.on('error', (error) => {
-    for (const pending of waiting.values()) pending.reject(error);
-    waiting.clear();
-  });
-  return <K extends keyof ClientRequests>(kind: K, body: ClientRequests[K][0]): Promise<ClientRequests[K][1]> =>
-    new Promise((resolve, reject) => {
-      const id = next++;
-      waiting.set(id, { resolve: resolve as (body: unknown) => void, reject });
-      worker.postMessage({ id, kind, body });
-    });
-}
-
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
@@ -338,7 +310,7 @@ function clientThread(): void {
     }
   };
 
-  const handlers: { [K in keyof ClientRequests]: (body: ClientRequests[K][0]) => Promise<ClientRequests[K][1]> } = {
+  const handlers: Handlers<ClientRequests> = {
     async join({ url, chairToken, siteTokens, batch, publish }) {
       let t0 = performance.now();
       const c = await enter(url, chairToken);
@@ -417,11 +389,5 @@ function clientThread(): void {
     },
   };
 
-  port.on('message', (message: ClientRequest) => {
-    const handler = handlers[message.kind] as (body: unknown) => Promise<unknown>;
-    handler(message.body).then(
-      (body) => port.postMessage({ id: message.id, ok: true, body } satisfies ClientReply),
-      (error: unknown) => port.postMessage({ id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) } satisfies ClientReply),
-    );
-  });
+  serve<ClientRequests>(port, handlers);
 }

@@ -19,7 +19,8 @@ import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { Worker, isMainThread, parentPort } from 'node:worker_threads';
+import { isMainThread, parentPort, type Worker } from 'node:worker_threads';
+import { caller, serve, startThread, type Handlers } from '../thread-rpc.js';
 import type { Test } from 'tap';
 import type { types as ms } from 'mediasoup';
 import type { MeetingId } from '../../protocol/ids.js';
@@ -60,14 +61,12 @@ interface StormReport {
   participantIds: string[];
   chairId: string;
 }
-interface ClientRequests {
+type ClientRequests = {
   storm: [StormOrder, StormReport];
   'grant-floor': [{ participantId: string }, null];
   stats: [Record<string, never>, { packetsSent: number; sites: number }];
   close: [Record<string, never>, null];
-}
-type ClientRequest = { [K in keyof ClientRequests]: { id: number; kind: K; body: ClientRequests[K][0] } }[keyof ClientRequests];
-type ClientReply = { id: number; ok: true; body: unknown } | { id: number; ok: false; error: string };
+};
 
 if (isMainThread) await main();
 else clientThread();
@@ -100,9 +99,9 @@ async function main(): Promise<void> {
     if (!chairToken) throw new Error(`no invitation for the chair ${CHAIR_ID}`);
     console.log(`province: ${halls} halls; meeting ${meetingId}: ${siteTokens.length} halls + chair; ${WORKERS} mediasoup workers; Node ${process.version}`);
 
-    const thread = startClientThread();
+    const thread = startThread(import.meta.url);
     clients = thread;
-    const call = rpc(thread);
+    const call = caller<ClientRequests>(thread, 'site thread');
     const storm = await call('storm', { url: server.url, chairToken, siteTokens, concurrency: JOIN_CONCURRENCY });
     const room = server.sfu.existingRoom(meetingId as MeetingId);
     if (!room) throw new Error('no room for the meeting');
@@ -279,33 +278,6 @@ function percent(value: number, of: number): string {
   return of > 0 ? `${((100 * value) / of).toFixed(1)} %` : 'n/a';
 }
 
-function startClientThread(): Worker {
-  // A worker does not inherit tsx's loader: register it first, then load this very file.
-  const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); })`;
-  return new Worker(boot, { eval: true, env: process.env });
-}
-
-function rpc(worker: Worker) {
-  let next = 0;
-  const waiting = new Map<number, { resolve(body: unknown): void; reject(error: Error): void }>();
-  worker.on('message', (reply: ClientReply) => {
-    const pending = waiting.get(reply.id);
-    waiting.delete(reply.id);
-    if (reply.ok) pending?.resolve(reply.body);
-    else pending?.reject(new Error(`site thread: ${reply.error}`));
-  });
-  worker.on('error', (error) => {
-    for (const pending of waiting.values()) pending.reject(error);
-    waiting.clear();
-  });
-  return <K extends keyof ClientRequests>(kind: K, body: ClientRequests[K][0]): Promise<ClientRequests[K][1]> =>
-    new Promise((resolve, reject) => {
-      const id = next++;
-      waiting.set(id, { resolve: resolve as (body: unknown) => void, reject });
-      worker.postMessage({ id, kind, body });
-    });
-}
-
 // ── The sites (worker thread) ─────────────────────────────────────────────────────────────────
 
 function clientThread(): void {
@@ -345,7 +317,7 @@ function clientThread(): void {
     }
   };
 
-  const handlers: { [K in keyof ClientRequests]: (body: ClientRequests[K][0]) => Promise<ClientRequests[K][1]> } = {
+  const handlers: Handlers<ClientRequests> = {
     async storm({ url, chairToken, siteTokens, concurrency }) {
       let chairId = '';
       const c = await site(url, chairToken, () => {});
@@ -388,11 +360,5 @@ function clientThread(): void {
     },
   };
 
-  port.on('message', (message: ClientRequest) => {
-    const handler = handlers[message.kind] as (body: unknown) => Promise<unknown>;
-    handler(message.body).then(
-      (body) => port.postMessage({ id: message.id, ok: true, body } satisfies ClientReply),
-      (error: unknown) => port.postMessage({ id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) } satisfies ClientReply),
-    );
-  });
+  serve<ClientRequests>(port, handlers);
 }
