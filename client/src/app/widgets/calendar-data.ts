@@ -7,6 +7,9 @@ import type { MeetingView } from '../../../../scheduler/meeting-view.js';
 import type { Hall, Person, Unit } from '../../../../store/records.js';
 import type { AppContext } from '../context.js';
 import { localDateValue } from '../format.js';
+import { fold } from '../text.js';
+
+export { fold };
 
 export type { MeetingView };
 
@@ -35,10 +38,6 @@ export interface Directory {
   personNames: ReadonlyMap<string, string>;
 }
 
-/** Lower case, without Vietnamese marks: "Huyện" and "huyen" match. */
-export function fold(text: string): string {
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'd').toLowerCase();
-}
 
 /** Does the entry match every word of the (folded) query? */
 export function matches(entry: CalendarEntry, foldedQuery: string): boolean {

@@ -9,6 +9,9 @@ import type { AppContext } from '../context.js';
 import { errorText, serverDetail } from '../errors.js';
 import { defineStrings, translator, type Lang } from '../i18n.js';
 import { errorBox, h } from '../ui.js';
+import { fold } from '../text.js';
+
+export { fold };
 
 export type { AccountRole, Hall, Person, Unit };
 
@@ -19,10 +22,6 @@ export interface UnitView extends Unit {
 
 export const ROLES: readonly AccountRole[] = ['admin', 'secretariat', 'operator', 'official'];
 
-/** Lower case without Vietnamese marks: "Việt Trì" and "viet tri" match; đ is d. */
-export function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase();
-}
 
 const strings = defineStrings({
   vi: {

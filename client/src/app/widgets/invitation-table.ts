@@ -9,6 +9,9 @@ import { defineStrings, type Translate } from '../i18n.js';
 import { formatDate, formatTime } from '../format.js';
 import { field, h, input } from '../ui.js';
 import { copyButton, type copyTimers } from './invitation-copy.js';
+import { fold } from '../text.js';
+
+export { fold };
 
 /** One row of GET /api/meetings/:id/invitations. */
 export interface InvitationRow {
@@ -139,10 +142,6 @@ export function dateTime(at: string): string {
   return `${formatDate(at)} ${formatTime(at)}`;
 }
 
-/** Lower case without Vietnamese marks, so "huyen" finds "Huyện". */
-export function fold(text: string): string {
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'd').toLowerCase();
-}
 
 /** The section: counts, filter, table. Download and feed calls go through ctx.api. */
 export function invitationSection(ctx: AppContext, meetingId: string, rows: readonly InvitationRow[], timers: ReturnType<typeof copyTimers>): HTMLElement {

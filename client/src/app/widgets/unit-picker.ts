@@ -11,6 +11,9 @@
 import type { Translate } from '../i18n.js';
 import { defineStrings } from '../i18n.js';
 import { btn, h } from '../ui.js';
+import { fold } from '../text.js';
+
+export { fold };
 
 export interface PickerUnit {
   id: string;
@@ -69,10 +72,6 @@ export const unitPickerStrings = defineStrings({
   },
 });
 
-/** Lower case without Vietnamese marks: "Lâm Thao" and "Đồng" match "lam thao" and "dong". */
-export function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase();
-}
 
 interface HallNode {
   hall: PickerHall;
