@@ -16,7 +16,8 @@ import { launchChromium, screenshot, SCREENSHOT_DIR } from '../helpers/browser.j
 import { FIXTURE_PASSWORD, seedProvince } from '../helpers/fixtures.js';
 import { startServer } from '../helpers/server.js';
 import { disconnected, ok } from '../helpers/socket-client.js';
-import { adminApi, attendanceLog, joinWith, publish } from '../signaling/live-meeting.js';
+import { adminApi } from '../helpers/admin-api.js';
+import { attendanceLog, joinWith, publish } from '../signaling/live-meeting.js';
 
 assertAppBuilt();
 const server = await startServer(t);

@@ -27,7 +27,7 @@ const dmy = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice
 const at = (day: string, time: string) => `${day}T${time}:00+07:00`;
 
 async function schedule(body: { title: string; hostHallId: string; start: string; end: string; chairId: string; siteHallIds?: string[] }): Promise<string> {
-  const r = await api('POST', '/api/meetings', {
+  const r = await api.call('POST', '/api/meetings', {
     title: body.title,
     start: body.start,
     end: body.end,
@@ -46,7 +46,7 @@ const dayBefore = vnDay(Date.parse(at(day, '12:00')) - 24 * HOUR);
 const meetingA = await schedule({ title: 'Giao ban Huyện 1', hostHallId: 'hall-d1', siteHallIds: ['hall-d1-c1'], chairId: 'off-d1', start: at(day, '06:30'), end: at(day, '08:00') });
 const meetingB = await schedule({ title: 'Họp chuyên đề Huyện 2', hostHallId: 'hall-d2', chairId: 'off-d2', start: at(day, '14:00'), end: at(day, '15:00') });
 const meetingC = await schedule({ title: 'Họp tạm hoãn Huyện 1', hostHallId: 'hall-d1', chairId: 'off-d1', start: at(day, '16:00'), end: at(day, '17:00') });
-const cancelled = await api('POST', `/api/meetings/${meetingC}/cancel`);
+const cancelled = await api.call('POST', `/api/meetings/${meetingC}/cancel`);
 if (cancelled.statusCode !== 200) throw new Error(`cancel: ${cancelled.statusCode} ${cancelled.body}`);
 
 /** Marks the current screen, does `action`, and waits for a new screen to have shown its data. */

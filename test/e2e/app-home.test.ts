@@ -31,7 +31,7 @@ const vnDateTime = (ms: number) => {
 
 async function schedule(title: string, startsIn: number, body: { hostHallId: string; siteHallIds?: string[]; invitedPersonIds?: string[] }): Promise<{ id: string; start: number }> {
   const start = Math.floor((Date.now() + startsIn) / MINUTE) * MINUTE;
-  const r = await api('POST', '/api/meetings', {
+  const r = await api.call('POST', '/api/meetings', {
     title,
     start: new Date(start).toISOString(),
     end: new Date(start + 60 * MINUTE).toISOString(),
@@ -52,7 +52,7 @@ const card = (page: Page, meetingId: string) => page.locator(`article.home-meeti
 const cardIds = (page: Page) => page.locator('article.home-meeting').evaluateAll((els) => els.map((el) => el.getAttribute('data-meeting-id')));
 
 async function rsvpOf(meetingId: string, invitationId: string): Promise<string | undefined> {
-  const r = await api('GET', `/api/meetings/${meetingId}/invitations`);
+  const r = await api.call('GET', `/api/meetings/${meetingId}/invitations`);
   return (r.json() as { invitations: { id: string; rsvp: string }[] }).invitations.find((i) => i.id === invitationId)?.rsvp;
 }
 

@@ -22,7 +22,7 @@ import {
 import { seedProvince } from '../helpers/fixtures.js';
 import { startServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
-import { adminApi } from '../signaling/live-meeting.js';
+import { adminApi } from '../helpers/admin-api.js';
 
 assertClientBuilt();
 const server = await startServer(t);

@@ -21,7 +21,7 @@ const api = await adminApi(server);
 /** Schedules a meeting from now for two hours; returns its id. */
 async function schedule(title: string, hostHallId: string, siteHallIds: string[]): Promise<string> {
   const start = new Date(Date.now() + 60_000);
-  const r = await api('POST', '/api/meetings', {
+  const r = await api.call('POST', '/api/meetings', {
     title,
     start: start.toISOString(),
     end: new Date(start.getTime() + 2 * 3600_000).toISOString(),
@@ -34,7 +34,7 @@ async function schedule(title: string, hostHallId: string, siteHallIds: string[]
 }
 
 async function joinLink(meetingId: string, invitationId: string): Promise<string> {
-  const r = await api('GET', `/api/meetings/${meetingId}/invitations`);
+  const r = await api.call('GET', `/api/meetings/${meetingId}/invitations`);
   const row = (r.json() as { invitations: { id: string; joinUrl: string | null }[] }).invitations.find((i) => i.id === invitationId);
   if (!row?.joinUrl) throw new Error(`no join link for ${invitationId}: ${r.statusCode} ${r.body}`);
   return row.joinUrl;
@@ -81,7 +81,7 @@ t.test("meeting A's link with meeting B's id put in does not open B", async (t) 
 });
 
 t.test("after cancelling meeting A, its link is refused with the cancellation", async (t) => {
-  const cancelled = await api('POST', `/api/meetings/${meetingA}/cancel`);
+  const cancelled = await api.call('POST', `/api/meetings/${meetingA}/cancel`);
   t.equal(cancelled.statusCode, 200, 'cancelled through the API');
   const seen = await visit(linkA);
   t.equal(seen.state, 'refused');

@@ -8,7 +8,8 @@ import { seedProvince } from '../helpers/fixtures.js';
 import { startServer } from '../helpers/server.js';
 import { ok, request } from '../helpers/socket-client.js';
 import { waitFor } from '../helpers/wait.js';
-import { adminApi, attendanceLog, joinWith, MEETING_AGENDA } from './live-meeting.js';
+import { adminApi, MEETING_AGENDA } from '../helpers/admin-api.js';
+import { attendanceLog, joinWith } from './live-meeting.js';
 
 t.test('floor requests by agenda item', async (t) => {
   const server = await startServer(t);

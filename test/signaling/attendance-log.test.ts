@@ -11,7 +11,8 @@ import { seedProvince } from '../helpers/fixtures.js';
 import { startServer } from '../helpers/server.js';
 import { disconnected, ok } from '../helpers/socket-client.js';
 import { nextEvent } from '../helpers/conference.js';
-import { adminApi, attendanceLog, joinWith, publish } from './live-meeting.js';
+import { adminApi } from '../helpers/admin-api.js';
+import { attendanceLog, joinWith, publish } from './live-meeting.js';
 
 t.test('attendance log of a scripted session', async (t) => {
   const server = await startServer(t);

@@ -13,7 +13,8 @@ import { disconnected, ok, refused, request, connectSocket } from '../helpers/so
 import { nextEvent } from '../helpers/conference.js';
 import type { EnteredMeeting } from '../../protocol/events.js';
 import { waitFor } from '../helpers/wait.js';
-import { adminApi, attendanceLog, joinWith, publish } from './live-meeting.js';
+import { adminApi } from '../helpers/admin-api.js';
+import { attendanceLog, joinWith, publish } from './live-meeting.js';
 
 t.test('waiting room, open, end', async (t) => {
   const server = await startServer(t);

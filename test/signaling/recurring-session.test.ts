@@ -12,7 +12,8 @@ import { seedProvince } from '../helpers/fixtures.js';
 import { startServer } from '../helpers/server.js';
 import { connectSocket, disconnected, ok, refused } from '../helpers/socket-client.js';
 import { waitFor } from '../helpers/wait.js';
-import { adminApi, attendanceLog, joinWith } from './live-meeting.js';
+import { adminApi } from '../helpers/admin-api.js';
+import { attendanceLog, joinWith } from './live-meeting.js';
 
 const WEEK = 7 * 86_400_000;
 

@@ -13,7 +13,8 @@ import { startServer } from '../helpers/server.js';
 import { disconnected, ok, request } from '../helpers/socket-client.js';
 import { nextEvent } from '../helpers/conference.js';
 import { waitFor } from '../helpers/wait.js';
-import { adminApi, attendanceLog, joinWith, publish, type Joined } from './live-meeting.js';
+import { adminApi } from '../helpers/admin-api.js';
+import { attendanceLog, joinWith, publish, type Joined } from './live-meeting.js';
 
 t.test('roll call', async (top) => {
   const t = top;
