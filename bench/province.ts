@@ -1,6 +1,7 @@
 /** The benchmarks' province: the Phú Thọ demo cut or padded to a number of halls, in a running server's store. */
 import { demoProvince } from '../scheduler/demo-province.js';
 import type { DiemcauServer } from '../server.js';
+import { adminApi } from '../test/helpers/admin-api.js';
 import type { Hall, Unit } from '../store/records.js';
 
 /**
@@ -31,4 +32,43 @@ export async function seedProvince(server: DiemcauServer, sites: number): Promis
   });
   await server.store.directory.importRecords({ units: [{ ...root, name: demo.root.name, kind: demo.root.kind }, ...units], halls, people });
   return halls.length;
+}
+
+/** The province's chairman in the demo directory: he chairs the benchmarks' meeting. */
+export const CHAIR_ID = 'p-chutich-tinh';
+
+export interface ProvinceMeeting {
+  /** Halls in the province. */
+  halls: number;
+  meetingId: string;
+  /** Invitations the meeting sent (halls and the chair). */
+  invitations: number;
+  chairToken: string;
+  siteTokens: string[];
+}
+
+/**
+ * The province seeded with `sites` halls and one meeting over all of them, starting in a minute for
+ * two hours, chaired by CHAIR_ID in the province hall; with the join tokens of its invitations.
+ */
+export async function provinceMeeting(server: DiemcauServer, sites: number, title: string): Promise<ProvinceMeeting> {
+  const halls = await seedProvince(server, sites);
+  const api = await adminApi(server);
+  const start = new Date(Date.now() + 60_000);
+  const created = await api.call('POST', '/api/meetings', {
+    title,
+    agenda: [{ title: 'Khai mạc' }],
+    start: start.toISOString(),
+    end: new Date(start.getTime() + 2 * 3600_000).toISOString(),
+    chairId: CHAIR_ID,
+    hostHallId: 'hall-province',
+    sites: { unitIds: ['province'] },
+  });
+  if (created.statusCode !== 201) throw new Error(`schedule: ${created.statusCode} ${created.body}`);
+  const meetingId = (created.json() as { id: string }).id;
+  const tokens = await api.tokens(meetingId);
+  const chairToken = tokens.get(`p-${CHAIR_ID}`);
+  if (!chairToken) throw new Error(`no invitation for the chair ${CHAIR_ID}`);
+  const siteTokens = [...tokens].filter(([id]) => id.startsWith('h-')).map(([, token]) => token);
+  return { halls, meetingId, invitations: tokens.size, chairToken, siteTokens };
 }

@@ -22,11 +22,10 @@ import type { MeetingId } from '../protocol/ids.js';
 import { createServer, type DiemcauServer } from '../server.js';
 import { buildRollCall, liveMedia, measureLink, type PresentParticipant } from '../signaling/conference/roll-call.js';
 import { createLiveStore } from '../store/live.js';
-import { seedProvince } from './province.js';
+import { CHAIR_ID, provinceMeeting } from './province.js';
 import { testConfig } from '../test/helpers/config.js';
 import { opusParameters, vp8SimulcastParameters } from '../test/helpers/rtp-parameters.js';
 import { connectSocket, connected, ok, request, type ClientSocket } from '../test/helpers/socket-client.js';
-import { adminApi } from '../test/signaling/live-meeting.js';
 import { waitFor } from '../test/helpers/wait.js';
 
 type Publish = 'av' | 'mic' | 'none';
@@ -71,7 +70,6 @@ const CONFIRMS_PER_S = Number(process.env['CONFIRMS_PER_S'] ?? 20);
 const WINDOW_MS = Number(process.env['WINDOW_S'] ?? 10) * 1000;
 const RTT_CALLS = Number(process.env['RTT_CALLS'] ?? 20);
 const PUBLISH = (process.env['PUBLISH'] ?? 'av') as Publish;
-const CHAIR_ID = 'p-chutich-tinh';
 
 if (isMainThread) await main();
 else clientThread();
@@ -84,25 +82,8 @@ async function main(): Promise<void> {
   const server = await createServer(config);
   let clients: Worker | undefined;
   try {
-    const halls = await seedProvince(server, SITES);
-    const api = await adminApi(server);
-    const start = new Date(Date.now() + 60_000);
-    const created = await api.call('POST', '/api/meetings', {
-      title: 'Hội nghị trực tuyến toàn tỉnh',
-      agenda: [{ title: 'Khai mạc' }],
-      start: start.toISOString(),
-      end: new Date(start.getTime() + 2 * 3600_000).toISOString(),
-      chairId: CHAIR_ID,
-      hostHallId: 'hall-province',
-      sites: { unitIds: ['province'] },
-    });
-    if (created.statusCode !== 201) throw new Error(`schedule: ${created.statusCode} ${created.body}`);
-    const meetingId = (created.json() as { id: string }).id;
-    const tokens = await api.tokens(meetingId);
-    const chairToken = tokens.get(`p-${CHAIR_ID}`);
-    const siteTokens = [...tokens].filter(([id]) => id.startsWith('h-')).map(([, token]) => token);
-    if (!chairToken) throw new Error(`no invitation for the chair ${CHAIR_ID}`);
-    console.log(`province: ${halls} halls; meeting ${meetingId}: ${tokens.size} invitations (${siteTokens.length} halls + chair)`);
+    const { halls, meetingId, invitations, chairToken, siteTokens } = await provinceMeeting(server, SITES, 'Hội nghị trực tuyến toàn tỉnh');
+    console.log(`province: ${halls} halls; meeting ${meetingId}: ${invitations} invitations (${siteTokens.length} halls + chair)`);
 
     const thread = startThread(import.meta.url);
     clients = thread;

@@ -31,9 +31,8 @@ import { testConfig, testSfuConfig } from '../../test/helpers/config.js';
 import { egressTap, type EgressTap } from '../../test/helpers/egress-tap.js';
 import { opusParameters, vp8SimulcastParameters } from '../../test/helpers/rtp-parameters.js';
 import { connectSocket, connected, ok, type ClientSocket } from '../../test/helpers/socket-client.js';
-import { adminApi } from '../../test/signaling/live-meeting.js';
 import { waitFor } from '../../test/helpers/wait.js';
-import { seedProvince } from '../province.js';
+import { provinceMeeting } from '../province.js';
 import { Pacer } from './rtp.js';
 
 const SITES = Number(process.env['SITES'] ?? 240);
@@ -41,7 +40,6 @@ const WORKERS = Number(process.env['WORKERS'] ?? 2);
 const STEADY_MS = Number(process.env['STEADY_S'] ?? 20) * 1000;
 const FPS = Number(process.env['FPS'] ?? 15);
 const JOIN_CONCURRENCY = Number(process.env['JOIN_CONCURRENCY'] ?? SITES);
-const CHAIR_ID = 'p-chutich-tinh';
 
 interface StormOrder {
   url: string;
@@ -79,24 +77,7 @@ async function main(): Promise<void> {
   let clients: Worker | undefined;
   const taps: EgressTap[] = [];
   try {
-    const halls = await seedProvince(server, SITES);
-    const api = await adminApi(server);
-    const start = new Date(Date.now() + 60_000);
-    const created = await api.call('POST', '/api/meetings', {
-      title: 'Hội nghị trực tuyến toàn tỉnh (tải thử)',
-      agenda: [{ title: 'Khai mạc' }],
-      start: start.toISOString(),
-      end: new Date(start.getTime() + 2 * 3600_000).toISOString(),
-      chairId: CHAIR_ID,
-      hostHallId: 'hall-province',
-      sites: { unitIds: ['province'] },
-    });
-    if (created.statusCode !== 201) throw new Error(`schedule: ${created.statusCode} ${created.body}`);
-    const meetingId = (created.json() as { id: string }).id;
-    const tokens = await api.tokens(meetingId);
-    const chairToken = tokens.get(`p-${CHAIR_ID}`);
-    const siteTokens = [...tokens].filter(([id]) => id.startsWith('h-')).map(([, token]) => token);
-    if (!chairToken) throw new Error(`no invitation for the chair ${CHAIR_ID}`);
+    const { halls, meetingId, chairToken, siteTokens } = await provinceMeeting(server, SITES, 'Hội nghị trực tuyến toàn tỉnh (tải thử)');
     console.log(`province: ${halls} halls; meeting ${meetingId}: ${siteTokens.length} halls + chair; ${WORKERS} mediasoup workers; Node ${process.version}`);
 
     const thread = startThread(import.meta.url);
