@@ -12,6 +12,7 @@ import type { MeetingId, NodeId } from '../../protocol/ids.js';
 import { connectRedis, type RedisClient } from '../../store/redis.js';
 import { createStore, type Store } from '../../store/store.js';
 import { startRedis } from '../helpers/redis.js';
+import { nextEmission, type Listenable } from '../helpers/wait.js';
 
 const redis = await startRedis(t);
 const HEARTBEAT_MS = 200;
@@ -63,21 +64,10 @@ async function node(t: Test, prefix: string, id: string, options: { start?: bool
 const freshPrefix = () => `cluster-test-${++prefixes}`;
 
 /** Resolves with the ms it took for `registry` to report `event` for `nodeId`; rejects after `timeoutMs`. */
-function nodeEvent(registry: NodeRegistry, event: 'node-up' | 'node-down', nodeId: string, timeoutMs: number): Promise<number> {
+async function nodeEvent(registry: NodeRegistry, event: 'node-up' | 'node-down', nodeId: string, timeoutMs: number): Promise<number> {
   const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      registry.off(event, listener);
-      reject(new Error(`no ${event} for ${nodeId} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const listener = (id: NodeId) => {
-      if (id !== nodeId) return;
-      clearTimeout(timer);
-      registry.off(event, listener);
-      resolve(Date.now() - started);
-    };
-    registry.on(event, listener);
-  });
+  await nextEmission<NodeId>(registry as unknown as Listenable<NodeId>, event, { timeout: timeoutMs, filter: (id) => id === nodeId, what: `${event} for ${nodeId}` });
+  return Date.now() - started;
 }
 
 t.test('two registries on one Redis see each other', async (t) => {

@@ -8,6 +8,7 @@ import type { DiemcauServer } from '../../server.js';
 import type { Peer } from '../../sfu/peer.js';
 import { opusParameters, vp8SimulcastParameters } from './rtp-parameters.js';
 import { joinAs, ok, type ClientSocket } from './socket-client.js';
+import { nextEmission, type Listenable } from './wait.js';
 
 /** SSRCs unique across the file's participants. */
 let nextSsrc = 10_000;
@@ -100,18 +101,5 @@ export function counts(p: Participant): { audio: number; video: number } {
  * Chromium on two cores): it only matters when the event never comes.
  */
 export function nextEvent<T>(socket: ClientSocket, event: string, timeout = 15_000, filter: (msg: T) => boolean = () => true): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const s = socket as unknown as { on(e: string, l: (m: T) => void): void; off(e: string, l: (m: T) => void): void };
-    const timer = setTimeout(() => {
-      s.off(event, listener);
-      reject(new Error(`no "${event}" within ${timeout} ms`));
-    }, timeout);
-    const listener = (msg: T) => {
-      if (!filter(msg)) return;
-      clearTimeout(timer);
-      s.off(event, listener);
-      resolve(msg);
-    };
-    s.on(event, listener);
-  });
+  return nextEmission(socket as unknown as Listenable<T>, event, { timeout, filter });
 }

@@ -32,3 +32,30 @@ export async function waitFor<T>(fn: () => T | Promise<T>, options: WaitOptions 
     await delay(interval);
   }
 }
+
+/** Anything with on/off listeners: a Node EventEmitter, a typed emitter, a Socket.IO client socket. */
+export interface Listenable<T> {
+  on(event: string, listener: (value: T) => void): unknown;
+  off(event: string, listener: (value: T) => void): unknown;
+}
+
+/**
+ * Resolves with the next emission of `event` that passes `filter` (its first argument), or rejects
+ * after `timeout` ms. Call it before the action that causes the event.
+ */
+export function nextEmission<T>(emitter: Listenable<T>, event: string, options: { timeout: number; filter?: (value: T) => boolean; what?: string }): Promise<T> {
+  const { timeout, filter = () => true, what = `"${event}"` } = options;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      emitter.off(event, listener);
+      reject(new Error(`no ${what} within ${timeout} ms`));
+    }, timeout);
+    const listener = (value: T) => {
+      if (!filter(value)) return;
+      clearTimeout(timer);
+      emitter.off(event, listener);
+      resolve(value);
+    };
+    emitter.on(event, listener);
+  });
+}
