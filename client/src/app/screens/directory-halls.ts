@@ -12,7 +12,7 @@ import {
   formDialog,
   loadUnits,
   noticeBox,
-  unitFilterOptions,
+  fillUnitFilter,
   type Hall,
   type Person,
   type UnitIndex,
@@ -90,7 +90,6 @@ export const hallsScreen: ScreenFactory = async (ctx, root) => {
   const state = ctx.draft('directory-halls', () => ({ query: '', unitId: '' }));
   let units: UnitIndex;
   let operators = new Map<string, Person>();
-  let ancestors = new Map<string, Set<string>>();
 
   const notice = noticeBox(ctx);
   const search = field(t('search'), input({ type: 'search', value: state.query, autocomplete: 'off' }), t('searchHint'));
@@ -122,10 +121,7 @@ export const hallsScreen: ScreenFactory = async (ctx, root) => {
     const [u, halls, ops] = await Promise.all([loadUnits(ctx), ctx.api.get<Hall[]>('/api/halls'), ctx.api.get<Person[]>('/api/people', { role: 'operator' })]);
     units = u;
     operators = new Map(ops.map((p) => [p.id, p]));
-    ancestors = new Map(units.list.map((x) => [x.id, new Set(units.path(x.id).map((p) => p.id))]));
-    unitFilter.control.replaceChildren(...unitFilterOptions(ctx, units).map((o) => h('option', { value: o.value }, o.label)));
-    if (!units.byId.has(state.unitId)) state.unitId = '';
-    unitFilter.control.value = state.unitId;
+    state.unitId = fillUnitFilter(ctx, units, unitFilter.control, state.unitId);
     addButton.disabled = units.options().length === 0;
     if (addButton.disabled) addButton.title = t('noUnits');
     list.setItems(halls);
@@ -136,7 +132,8 @@ export const hallsScreen: ScreenFactory = async (ctx, root) => {
   function applyFilter(): void {
     const start = performance.now();
     const unitId = state.unitId;
-    const n = list.filter(state.query, unitId ? (hall) => ancestors.get(hall.unitId)?.has(unitId) ?? false : undefined);
+    const within = unitId ? units.subtree(unitId) : null;
+    const n = list.filter(state.query, within ? (hall) => within.has(hall.unitId) : undefined);
     shown.textContent = t('shown', { shown: n, total: list.size });
     empty.hidden = n > 0;
     table.dataset['filterMs'] = (performance.now() - start).toFixed(1);

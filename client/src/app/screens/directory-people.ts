@@ -15,7 +15,7 @@ import {
   noticeBox,
   ROLES,
   roleLabel,
-  unitFilterOptions,
+  fillUnitFilter,
   type AccountRole,
   type Person,
   type UnitIndex,
@@ -136,7 +136,6 @@ export const peopleScreen: ScreenFactory = async (ctx, root) => {
   const t = ctx.t(strings);
   const state = ctx.draft('directory-people', () => ({ query: '', unitId: '', role: '' }));
   let units: UnitIndex;
-  let ancestors = new Map<string, Set<string>>();
 
   const notice = noticeBox(ctx);
   const search = field(t('search'), input({ type: 'search', value: state.query, autocomplete: 'off' }), t('searchHint'));
@@ -172,10 +171,7 @@ export const peopleScreen: ScreenFactory = async (ctx, root) => {
   async function load(): Promise<void> {
     const [u, people] = await Promise.all([loadUnits(ctx), ctx.api.get<Person[]>('/api/people')]);
     units = u;
-    ancestors = new Map(units.list.map((x) => [x.id, new Set(units.path(x.id).map((p) => p.id))]));
-    unitFilter.control.replaceChildren(...unitFilterOptions(ctx, units).map((o) => h('option', { value: o.value }, o.label)));
-    if (!units.byId.has(state.unitId)) state.unitId = '';
-    unitFilter.control.value = state.unitId;
+    state.unitId = fillUnitFilter(ctx, units, unitFilter.control, state.unitId);
     addButton.disabled = units.options().length === 0;
     if (addButton.disabled) addButton.title = t('noUnits');
     list.setItems(people);
@@ -186,7 +182,8 @@ export const peopleScreen: ScreenFactory = async (ctx, root) => {
   function applyFilter(): void {
     const start = performance.now();
     const { unitId, role } = state;
-    const n = list.filter(state.query, (p) => (!unitId || (ancestors.get(p.unitId)?.has(unitId) ?? false)) && (!role || p.roles.includes(role as AccountRole)));
+    const within = unitId ? units.subtree(unitId) : null;
+    const n = list.filter(state.query, (p) => (!within || within.has(p.unitId)) && (!role || p.roles.includes(role as AccountRole)));
     shown.textContent = t('shown', { shown: n, total: list.size });
     empty.hidden = n > 0;
     table.dataset['filterMs'] = (performance.now() - start).toFixed(1);

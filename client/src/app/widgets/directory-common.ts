@@ -132,9 +132,17 @@ export async function loadUnits(ctx: AppContext): Promise<UnitIndex> {
 }
 
 /** The unit filter of a list: every manageable unit; choosing one keeps its subtree. */
-export function unitFilterOptions(ctx: AppContext, units: UnitIndex): { value: string; label: string }[] {
+/**
+ * Fills a list's unit filter ("all units", then the units one manages, indented) and answers the
+ * choice to keep: `current` while that unit still exists, else "all".
+ */
+export function fillUnitFilter(ctx: AppContext, units: UnitIndex, control: HTMLSelectElement, current: string): string {
   const t = ctx.t(strings);
-  return [{ value: '', label: t('allUnits') }, ...units.options()];
+  const options = [{ value: '', label: t('allUnits') }, ...units.options()];
+  control.replaceChildren(...options.map((o) => h('option', { value: o.value }, o.label)));
+  const kept = units.byId.has(current) ? current : '';
+  control.value = kept;
+  return kept;
 }
 
 type RefKind = 'units' | 'halls' | 'people' | 'meetings';
