@@ -3,40 +3,16 @@
  * serves the client, the API and /healthz, prints the first admin's one-time password once,
  * stops on SIGTERM (Redis too), and loses nothing across a restart.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
+import { startProgram } from '../helpers/program.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'diemcau-start-'));
 t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
 
-function run(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
-    env: { ...process.env, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', RTC_PORT: '0', RTC_LISTEN_IP: '127.0.0.1', MEDIASOUP_WORKERS: '1', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (chunk) => (out += chunk));
-  child.stderr.on('data', (chunk) => (out += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  t.teardown(() => {
-    child.kill('SIGKILL');
-  });
-  const printed = (pattern: RegExp) =>
-    new Promise<RegExpMatchArray>((resolve, reject) => {
-      const look = () => {
-        const match = out.match(pattern);
-        if (match) resolve(match);
-      };
-      child.stdout.on('data', look);
-      child.stderr.on('data', look);
-      exited.then(() => reject(new Error(`exited before printing ${pattern}: ${out}`)));
-      look();
-    });
-  return { child, exited, printed, output: () => out };
-}
+const run = (env: Record<string, string>) => startProgram(t, dataDir, env);
 
 const login = (url: string, username: string, password: string) =>
   fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });

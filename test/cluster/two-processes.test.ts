@@ -3,7 +3,6 @@
  * (no chance to deregister) the other notices within 10 s with the default timings; a clean stop
  * leaves nothing behind in the registry.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { createKeys } from '../../store/keys.js';
 import { startRedis } from '../helpers/redis.js';
 import { waitFor } from '../helpers/wait.js';
 import { TEST_ADMIN, TEST_JWT_SECRET } from '../helpers/config.js';
+import { startProgram } from '../helpers/program.js';
 
 const redis = await startRedis(t);
 const prefix = 'two-processes';
@@ -25,39 +25,17 @@ interface Health {
 function run() {
   const dataDir = mkdtempSync(join(tmpdir(), 'diemcau-node-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      RTC_PORT: '0',
-      RTC_LISTEN_IP: '127.0.0.1',
-      MEDIASOUP_WORKERS: '1',
-      LOG_LEVEL: 'warn',
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: prefix,
-      JWT_SECRET: TEST_JWT_SECRET,
-      ADMIN_PASSWORD: TEST_ADMIN.password,
-      // The defaults (2 s heartbeat, 6 s timeout): what is tested is what runs.
-      NODE_ID: '',
-      NODE_HEARTBEAT_MS: '',
-      NODE_TIMEOUT_MS: '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const program = startProgram(t, dataDir, {
+    REDIS_URL: redis.url,
+    REDIS_PREFIX: prefix,
+    JWT_SECRET: TEST_JWT_SECRET,
+    ADMIN_PASSWORD: TEST_ADMIN.password,
+    // The defaults (2 s heartbeat, 6 s timeout): what is tested is what runs.
+    NODE_ID: '',
+    NODE_HEARTBEAT_MS: '',
+    NODE_TIMEOUT_MS: '',
   });
-  let out = '';
-  child.stdout.on('data', (chunk) => (out += chunk));
-  child.stderr.on('data', (chunk) => (out += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  t.teardown(() => {
-    child.kill('SIGKILL');
-  });
-  const url = waitFor(() => out.match(/running at (http:\/\/\S+)/)?.[1] ?? (child.exitCode !== null ? Promise.reject(new Error(out)) : undefined), {
-    timeout: 60_000,
-    what: 'the program to print its URL',
-  });
-  return { child, exited, url, output: () => out };
+  return { ...program, url: program.printed(/running at (http:\/\/\S+)/).then((m) => m[1] as string) };
 }
 
 const health = async (url: string) => (await (await fetch(`${url}/healthz`)).json()) as Health;
