@@ -14,6 +14,9 @@
  * producer at the same layer over a plain transport to a UDP port nobody reads, so the worker does
  * the forwarding (without SRTP and congestion control). The sites run in a worker thread, so the
  * event loop figures of the server are its own.
+ *
+ * Browser mode (`npm run bench:load -- --browsers 3`, or MODE=browser BROWSERS=3): join time with
+ * real Chromium pages instead, in ./browsers.ts.
  */
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
@@ -33,6 +36,7 @@ import { opusParameters, vp8SimulcastParameters } from '../../test/helpers/rtp-p
 import { connectSocket, connected, ok, type ClientSocket } from '../../test/helpers/socket-client.js';
 import { waitFor } from '../../test/helpers/wait.js';
 import { provinceMeeting } from '../province.js';
+import { browserModeOptions, runBrowserJoins } from './browsers.js';
 import { Pacer } from './rtp.js';
 
 const SITES = Number(process.env['SITES'] ?? 240);
@@ -66,7 +70,9 @@ type ClientRequests = {
   close: [Record<string, never>, null];
 };
 
-if (isMainThread) await main();
+const browserMode = isMainThread ? browserModeOptions(process.argv.slice(2), process.env) : undefined;
+if (browserMode) await runBrowserJoins(browserMode);
+else if (isMainThread) await main();
 else clientThread();
 
 // ── The server side ──────────────────────────────────────────────────────────────────────────
