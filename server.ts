@@ -90,7 +90,7 @@ export async function createServer(config: Config): Promise<DiemcauServer> {
       health: () => ({
         workers: media.pool.slots.length,
         liveWorkers: media.pool.slots.filter((s) => !s.worker.closed).length,
-        node: { id: node.id, peers: node.liveCount },
+        node: { id: node.id, peers: node.liveCount, participants: signaling?.participantTotal() ?? 0 },
       }),
     });
     signaling = createSignaling({

@@ -30,6 +30,9 @@ export function createPlacement(registry: NodeRegistry, ownUrl: () => string): P
     async allowsOrigin(origin: string): Promise<boolean> {
       return (await nodeOrigins()).has(origin);
     },
+    async nodeUrls(): Promise<string[]> {
+      return [...new Set([ownUrl(), ...(await registry.nodes()).map((n) => n.url)])].filter(Boolean).sort();
+    },
   };
 }
 

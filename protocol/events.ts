@@ -201,6 +201,11 @@ export interface ServerToClientEvents {
   'guest-admitted': (msg: GuestAdmitted) => void;
   /** To a guest in the lobby: refused; the server disconnects it right after. */
   'guest-refused': (msg: ErrorBody) => void;
+  /**
+   * On connecting to a node of a cluster: the public URLs of its live nodes (this one included), so
+   * a page that loses its node can rejoin on another.
+   */
+  'cluster-nodes': (msg: { urls: string[] }) => void;
 }
 
 /** Names of the requests, for tables that cover them all (rate limits, tests). */

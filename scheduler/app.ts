@@ -28,8 +28,8 @@ export interface SchedulerOptions {
   log: Logger;
   /** The API's dependencies; without them only the client and /healthz are served. */
   api?: ApiContext;
-  /** What /healthz reports about the media side, and this node of the cluster (its id, and live nodes counting itself). */
-  health(): { workers: number; liveWorkers: number; node?: { id: string; peers: number } };
+  /** What /healthz reports about the media side, and this node of the cluster (its id, live nodes counting itself, participants joined on it). */
+  health(): { workers: number; liveWorkers: number; node?: { id: string; peers: number; participants?: number } };
 }
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {

@@ -14,4 +14,6 @@ export interface Placement {
   release(meetingId: MeetingId): Promise<void>;
   /** Whether a page from `origin` (a browser's Origin header) may open a socket here: one of the cluster's nodes. */
   allowsOrigin(origin: string): Promise<boolean>;
+  /** The public URLs of the cluster's live nodes, this one included, sorted. */
+  nodeUrls(): Promise<string[]>;
 }

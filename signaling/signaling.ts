@@ -135,6 +135,11 @@ export function createSignaling({ httpServer, sfu, config, log, admit, live, pla
     new Session(socket, { sfu, conferences, config, log, io, watchRoom });
     // After the session's own handler, which may have dropped the conference (the socket is already out of io's list).
     if (placement) socket.on('disconnect', () => releaseIfIdle(socket.data.claims.meetingId as MeetingId));
+    // Where the page goes should this node be lost (the client tries them in turn).
+    placement
+      ?.nodeUrls()
+      .then((urls) => socket.emit('cluster-nodes', { urls }))
+      .catch((error: Error) => log.warn('could not list the cluster nodes for a client', { error: error.message }));
     // Unknown requests still get an answer, so a client never waits forever.
     socket.onAny((event: string, ...args: unknown[]) => {
       const ack = args.at(-1);

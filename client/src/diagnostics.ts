@@ -18,6 +18,12 @@ export interface Diagnostics {
   };
   /** The peer connections behind the mediasoup transports. */
   pcs: { send: RTCPeerConnection | null; recv: RTCPeerConnection | null };
+  /** The origin of the cluster node the page's socket is connected to; null while it has none. */
+  node: string | null;
+  /** How many times the page lost its node and joined the meeting again (on whichever node). */
+  rejoins: number;
+  /** MOVED answers the page was given (each names the node serving the meeting). */
+  moves: number;
   // Read from the page's model (getters): what the page knows now.
   readonly phase: Phase;
   readonly conference: ConferenceState | null;
@@ -50,6 +56,9 @@ export function createDiagnostics(model: Model): Diagnostics {
     view: null,
     metrics: { socketConnectedAt: null, firstRemoteFrameAt: null },
     pcs: { send: null, recv: null },
+    node: null,
+    rejoins: 0,
+    moves: 0,
     get phase() {
       return model.phase;
     },

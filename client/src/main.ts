@@ -10,6 +10,7 @@ import type { EnteredMeeting, NewConsumer, ParticipantInfo, RequestName } from '
 import type { Send } from './console/send.js';
 import { createDiagnostics, trackPeerConnections, type PageState } from './diagnostics.js';
 import { byId } from './dom.js';
+import { NodeCycle, originOf, type Step } from './failover.js';
 import { I18n, refusalKey, type MessageKey } from './i18n.js';
 import { Layout } from './layout.js';
 import { Conference } from './media.js';
@@ -79,6 +80,8 @@ model.onChange(() => {
 
 /** Set by run(): what the device panel does with the live producers. */
 let speakerId: string | undefined;
+/** The camera and microphone the operator chose: a rejoin opens them again. */
+const chosen: { camera?: string; mic?: string } = {};
 const deviceHooks = {
   current: (_kind: MediaDeviceKind): string | undefined => undefined,
   useCamera: async (_deviceId: string): Promise<void> => undefined,
@@ -98,14 +101,28 @@ if (!token) {
 }
 
 function run(socket: ClientSocket): void {
-  const conference = new Conference({
-    socket,
-    forceTcp: search.get('transport') === 'tcp',
-    onTransport: (direction) => {
-      // The transport's peer connection is the last one created; earlier ones were capability probes.
-      diagnostics.pcs[direction] = peerConnections.take().at(-1) ?? null;
-    },
-  });
+  const newConference = () =>
+    new Conference({
+      socket,
+      forceTcp: search.get('transport') === 'tcp',
+      onTransport: (direction) => {
+        // The transport's peer connection is the last one created; earlier ones were capability probes.
+        diagnostics.pcs[direction] = peerConnections.take().at(-1) ?? null;
+      },
+    });
+  /** The media of the current connection: a new one after each rejoin. */
+  let conference = newConference();
+  // socket.io-client offers no public setter for the node a socket connects to: its manager opens
+  // each new connection (and reconnection attempt) to its uri.
+  const manager = socket.io as unknown as { uri: string };
+  const nodeOf = (): string => originOf(manager.uri) ?? location.origin;
+  const cycle = new NodeCycle(nodeOf());
+  /** Bumped whenever the node is lost: work of an earlier connection that finishes late is dropped. */
+  let connection = 0;
+  let hadConnection = false;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  /** What the user had switched off themselves, kept off after a rejoin. */
+  let keepOff = { mic: false, camera: false };
   let started = false;
   let ended = false;
   let leaving = false;
@@ -118,7 +135,8 @@ function run(socket: ClientSocket): void {
 
   /** A request from a control: a refusal is shown, then rethrown for the caller. */
   const send: Send = <E extends RequestName>(event: E, payload: RequestPayload<E>) =>
-    request(socket, event, payload).catch((error: unknown) => {
+    // Not buffered while the page looks for a node: it would reach the next node before the rejoin.
+    (socket.connected ? request(socket, event, payload) : Promise.reject(new RequestError('TIMEOUT', 'Not connected to the server'))).catch((error: unknown) => {
       toasts.show('failed', {}, 'error', errorText(error));
       throw error;
     });
@@ -128,6 +146,7 @@ function run(socket: ClientSocket): void {
     if (ended) return;
     ended = true;
     hasMic = false;
+    clearTimeout(retry);
     socket.disconnect();
     conference.close();
     tracks.clearAll();
@@ -165,7 +184,9 @@ function run(socket: ClientSocket): void {
     model.changed();
     if (entered) return;
     entered = true;
-    startMedia(socket, conference).catch((error: unknown) => {
+    const generation = connection;
+    startMedia(socket, conference, keepOff).catch((error: unknown) => {
+      if (generation !== connection) return;
       const refused = error instanceof RequestError && ErrorCodes[error.code] < 500;
       end(refused ? 'refused' : 'error', 'failed', errorText(error));
     });
@@ -187,38 +208,103 @@ function run(socket: ClientSocket): void {
 
   socket.on('connect', () => {
     diagnostics.metrics.socketConnectedAt ??= performance.now();
+    diagnostics.node = nodeOf();
+    cycle.connected();
     if (started) return;
     started = true;
-    join(socket, conference, { enter, wait }).catch((error: unknown) => {
+    if (hadConnection) diagnostics.rejoins++;
+    hadConnection = true;
+    const generation = connection;
+    join(socket, conference, generation, { enter, wait }).catch((error: unknown) => {
+      if (generation !== connection) return;
       const refused = error instanceof RequestError && ErrorCodes[error.code] < 500;
       end(refused ? 'refused' : 'error', 'failed', errorText(error));
     });
   });
 
-  /** Sent once to the node serving the meeting; refused there as well, the page says so rather than loop. */
-  let redirected = false;
+  socket.on('cluster-nodes', ({ urls }) => cycle.setNodes(urls, nodeOf()));
+
+  /** The same socket (its handlers stay) to `step.origin`: its manager closed on the refusal and opens a new connection there. */
+  const reconnect = (step: Step): void => {
+    i18n.bind(ui.status, 'reconnecting');
+    clearTimeout(retry);
+    retry = setTimeout(() => {
+      if (ended || socket.active) return;
+      manager.uri = step.origin;
+      socket.connect();
+    }, step.delayMs);
+  };
+
   socket.on('connect_error', (error) => {
-    // An inactive socket means the server refused us (bad token); an active one keeps retrying.
+    if (ended) return;
+    // Active: the node did not answer, and socket.io tries again after its backoff — after a few
+    // attempts, at the cluster's next node.
     if (socket.active) {
       i18n.bind(ui.status, 'reconnecting');
+      manager.uri = cycle.unanswered(nodeOf());
       return;
     }
+    // Inactive: the node's handshake refused us.
     const body = (error as Error & { data?: Partial<ErrorBody> }).data;
-    const target = started || redirected ? null : movedTo(body);
-    if (target) {
-      redirected = true;
-      // The same socket (its handlers stay) pointed at the other node: its manager has closed on the
-      // refusal and opens a new connection to its uri. socket.io-client offers no public setter.
-      (socket.io as unknown as { uri: string }).uri = target;
-      socket.connect();
-      return;
+    if (body?.code === 'MOVED') {
+      diagnostics.moves++;
+      // None when the node sent the page to itself (a PUBLIC_URL naming another node): trying again would not help.
+      const step = cycle.moved(nodeOf(), originOf((body.details as { url?: unknown } | undefined)?.url));
+      if (step) return reconnect(step);
+    } else if (hadConnection && (!body?.code || ErrorCodes[body.code] >= 500 || body.code === 'RATE_LIMITED')) {
+      // A page that lost its node rides out a node's passing failure; a bad token or a closed meeting ends it.
+      return reconnect(cycle.failed(nodeOf()));
     }
     end('refused', refusalKey(body), error.message);
   });
 
+  /**
+   * The node is lost (crashed, stopped, or out of reach): what the page held there is dropped, and
+   * it joins again, as the first time, on whichever node its socket reaches next.
+   */
+  const lose = (): void => {
+    connection++;
+    started = false;
+    entered = false;
+    departed.clear();
+    gridFromEvent = false;
+    mutedFromEvent = false;
+    // Requests not sent yet would reach the next node before the rejoin; they fail now instead.
+    socket.sendBuffer.length = 0;
+    keepOff = { mic: model.micPaused && !model.muted, camera: model.cameraPaused };
+    conference.close();
+    conference = newConference();
+    diagnostics.pcs = { send: null, recv: null };
+    tracks.clearAll();
+    model.participants.clear();
+    layout?.participants.clear();
+    layout?.setSpeaker(null);
+    stopLocalPreview();
+    hasMic = false;
+    ui.mic.disabled = true;
+    ui.camera.disabled = true;
+    // Participant ids and the conference's version start afresh on the node that takes the meeting.
+    model.conference = null;
+    model.grid = null;
+    model.rollCall = null;
+    model.activeSpeaker = null;
+    model.linkMode = 'full';
+    model.phase = 'joining';
+    ui.waitingRoom.hidden = true;
+    ui.lobbyScreen.hidden = true;
+    setState('connecting');
+    i18n.bind(ui.status, 'reconnecting');
+    model.changed();
+  };
+
   socket.on('disconnect', (reason) => {
-    if (leaving) end('left', 'left');
-    else if (reason !== 'io client disconnect') end('error', 'disconnected', reason);
+    diagnostics.node = null;
+    if (ended) return;
+    if (leaving) return end('left', 'left');
+    if (reason === 'io client disconnect') return;
+    lose();
+    // The server closed the connection (its node is stopping): socket.io does not reconnect by itself.
+    if (!socket.active) reconnect(cycle.failed(nodeOf()));
   });
 
   socket.on('kicked', (msg) => end('left', 'kicked', msg.message));
@@ -343,6 +429,7 @@ function run(socket: ClientSocket): void {
   ui.leave.addEventListener('click', () => {
     ui.leave.disabled = true;
     leaving = true;
+    if (!socket.connected) return end('left', 'left');
     // Leave even if the server does not answer: the disconnect tells it as well.
     request(socket, 'leave', {})
       .catch(() => undefined)
@@ -373,12 +460,14 @@ function run(socket: ClientSocket): void {
 
   // Device choice: the operator's panel calls these.
   deviceHooks.useCamera = async (deviceId) => {
+    chosen.camera = deviceId;
     const stream = await navigator.mediaDevices.getUserMedia({ video: { deviceId: { exact: deviceId }, width: 640, height: 480 } });
     const track = stream.getVideoTracks()[0]!;
     await conference.replaceTrack('camera', track);
     replaceLocalTrack(track);
   };
   deviceHooks.useMicrophone = async (deviceId) => {
+    chosen.mic = deviceId;
     const stream = await navigator.mediaDevices.getUserMedia({ audio: { deviceId: { exact: deviceId } } });
     const track = stream.getAudioTracks()[0]!;
     await conference.replaceTrack('mic', track);
@@ -416,10 +505,13 @@ function run(socket: ClientSocket): void {
   async function join(
     socket: ClientSocket,
     conference: Conference,
+    generation: number,
     on: { enter(msg: EnteredMeeting): void; wait(info: WaitingInfo): void },
   ): Promise<void> {
     i18n.bind(ui.status, 'joining');
     const joined = await conference.join();
+    // The node was lost while this was on its way: the rejoin has its own.
+    if (generation !== connection) return;
     diagnostics.self = joined.self;
     model.self = joined.self;
     model.meetingId = joined.meetingId;
@@ -446,25 +538,34 @@ function run(socket: ClientSocket): void {
   }
 }
 
-/** Transports, then camera and microphone (observers only watch and listen). */
-async function startMedia(socket: ClientSocket, conference: Conference): Promise<void> {
+/**
+ * Transports, then camera and microphone (observers only watch and listen): on the first join and
+ * on every rejoin, where `keepOff` holds what the user had switched off before.
+ */
+async function startMedia(socket: ClientSocket, conference: Conference, keepOff: { mic: boolean; camera: boolean }): Promise<void> {
   await conference.createTransports();
   ui.leave.disabled = false;
   if (model.self?.role === 'observer') return;
   let stream: MediaStream;
   try {
-    stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } });
+    stream = await navigator.mediaDevices.getUserMedia({
+      audio: chosen.mic ? { deviceId: { ideal: chosen.mic } } : true,
+      video: { ...(chosen.camera ? { deviceId: { ideal: chosen.camera } } : {}), width: 640, height: 480 },
+    });
   } catch (error) {
     showNotice('noMedia', errorText(error));
     return;
   }
-  if (!socket.connected) {
+  // The socket dropped meanwhile (the rejoin starts its own media), or the page ended.
+  if (!socket.connected || conference.closed) {
     for (const track of stream.getTracks()) track.stop();
     return;
   }
   local = stream;
   ui.selfVideo.srcObject = stream;
   await conference.publish(stream);
+  if (keepOff.camera) await conference.setProducerPaused('camera', true);
+  if (keepOff.mic && !conference.isPaused('mic')) await conference.setProducerPaused('mic', true);
   hasMic = conference.hasProducer('mic');
   ui.mic.disabled = !hasMic;
   ui.camera.disabled = !conference.hasProducer('camera');
@@ -586,17 +687,6 @@ function showDetail(el: HTMLElement, detail: string | undefined): void {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** The origin of the cluster node a MOVED refusal names, if it names a valid one. */
-function movedTo(body: Partial<ErrorBody> | undefined): string | null {
-  const url = (body?.details as { url?: unknown } | undefined)?.url;
-  if (body?.code !== 'MOVED' || typeof url !== 'string') return null;
-  try {
-    return new URL(url).origin;
-  } catch {
-    return null;
-  }
 }
 
 function storageOrNull(): Storage | null {

@@ -62,6 +62,11 @@ export class Conference {
     return request(this.#socket, 'join', { rtpCapabilities: this.#device.rtpCapabilities as ServerTypes<'join'>['rtpCapabilities'] });
   }
 
+  /** Closed: the page ended, or lost its node and rejoins with new media. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   async createTransports(): Promise<void> {
     this.#send = await this.#createTransport('send');
     this.#recv = await this.#createTransport('recv');
@@ -220,6 +225,8 @@ export class Conference {
 
   async #createTransport(direction: Direction): Promise<Transport> {
     const info = await request(this.#socket, 'create-transport', { direction, ...(this.#options.forceTcp ? { forceTcp: true } : {}) });
+    // Closed while the request was out: this transport would outlive the media it belonged to.
+    if (this.#closed) throw new Error('conference closed');
     const options = transportOptions(info);
     const transport = direction === 'send' ? this.#device.createSendTransport(options) : this.#device.createRecvTransport(options);
     const transportId = info.id;
