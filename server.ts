@@ -1,7 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { createCascadePlacement } from './cluster/cascade.js';
 import { createPlacement } from './cluster/placement.js';
+import { NodeRpc } from './cluster/rpc.js';
 import { NodeRegistry } from './cluster/registry.js';
 import type { Config } from './config.js';
 import { joinUrl, signJoinToken } from './lib/join-token.js';
@@ -18,6 +20,7 @@ import { createLiveStore } from './store/live.js';
 import { startLocalRedis, type LocalRedis } from './store/local-redis.js';
 import { connectRedis, type RedisClient } from './store/redis.js';
 import type { SocketAdapter } from './store/socket-adapter.js';
+import type { NodeBus } from './store/node-bus.js';
 import { createStore, type Store } from './store/store.js';
 
 export interface DiemcauServer {
@@ -50,6 +53,8 @@ export async function createServer(config: Config): Promise<DiemcauServer> {
   let signaling: Signaling | undefined;
   let registry: NodeRegistry | undefined;
   let socketAdapter: SocketAdapter | undefined;
+  let nodeBus: NodeBus | undefined;
+  let rpc: NodeRpc | undefined;
   let url = '';
   try {
     if (!config.scheduler.redisUrl) localRedis = await startLocalRedis(join(config.dataDir, 'redis'));
@@ -60,7 +65,15 @@ export async function createServer(config: Config): Promise<DiemcauServer> {
     const store = createStore(redis, config.scheduler.redisPrefix);
     const firstAdmin = await bootstrap(store, config.scheduler);
     socketAdapter = await store.socketAdapter();
-    sfu = await createSfu(config.sfu, log);
+    // The cascade: requests between this node and the others about meetings whose media spans them.
+    nodeBus = await store.nodeBus(config.cluster.nodeId);
+    rpc = new NodeRpc(config.cluster.nodeId, nodeBus, log);
+    const nodeFor = createCascadePlacement({
+      nodes: () => (registry ? registry.nodes() : Promise.resolve([])),
+      parentOf: async (unitId) => (await store.directory.getUnit(unitId))?.parentId,
+      isLive: (node) => registry?.isLive(node) ?? false,
+    });
+    sfu = await createSfu(config.sfu, log, { bus: rpc, nodeFor });
     const media = sfu;
     const startedAt = new Date().toISOString();
     registry = new NodeRegistry({
@@ -72,6 +85,7 @@ export async function createServer(config: Config): Promise<DiemcauServer> {
         rtcAddress: config.sfu.announcedAddress ?? config.sfu.listenIp,
         rtcPort: config.sfu.rtcPort,
         workers: media.pool.slots.length,
+        units: config.cluster.units,
         startedAt,
         load: {
           rooms: media.openRooms(),
@@ -82,6 +96,12 @@ export async function createServer(config: Config): Promise<DiemcauServer> {
       }),
     });
     const node = registry;
+    const bus = rpc;
+    // What a gone node was asked fails now; its media here, and its sites' media for meetings here, close.
+    registry.on('node-down', (id) => {
+      bus.nodeGone(id);
+      media.nodeGone(id);
+    });
     app = await buildScheduler({
       clientDir: config.clientDir,
       tls: config.tls,
@@ -112,7 +132,10 @@ export async function createServer(config: Config): Promise<DiemcauServer> {
     // Registered once it serves, with the URL it serves on.
     await registry.start();
     const adapter = socketAdapter;
+    const busConnection = nodeBus;
     return finish({ config, log, store, redisUrl, firstAdmin, sfu, app, signaling, registry, url, stopRedis: async () => {
+      bus.close();
+      await busConnection.close();
       await adapter.close();
       await redis?.close().catch(() => {});
       await localRedis?.stop();
@@ -122,6 +145,8 @@ export async function createServer(config: Config): Promise<DiemcauServer> {
     await signaling?.close();
     await app?.close();
     sfu?.close();
+    rpc?.close();
+    await nodeBus?.close();
     await socketAdapter?.close();
     await redis?.close().catch(() => {});
     await localRedis?.stop();

@@ -12,6 +12,11 @@ export interface ClusterConfig {
    * notice within `timeoutMs + heartbeatMs` (8 s with the defaults).
    */
   timeoutMs: number;
+  /**
+   * The cascade: units whose sites' media this node takes (NODE_UNITS, comma-separated unit ids,
+   * each with its subtree), e.g. a district's node. Empty: only the meetings it serves itself.
+   */
+  units: string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -39,5 +44,7 @@ export function loadClusterConfig(env: Env): ClusterConfig {
   const timeoutMs = integer(env, 'NODE_TIMEOUT_MS', 3 * heartbeatMs, 200, 600_000);
   // One late heartbeat (a busy event loop, a slow Redis round trip) must not make a node count as gone.
   if (timeoutMs < 2 * heartbeatMs) throw new Error(`NODE_TIMEOUT_MS (${timeoutMs}) must be at least twice NODE_HEARTBEAT_MS (${heartbeatMs})`);
-  return { nodeId: nodeId as NodeId, heartbeatMs, timeoutMs };
+  const units = (env.NODE_UNITS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  for (const unit of units) if (!NODE_ID.test(unit)) throw new Error(`NODE_UNITS must be unit ids separated by commas, got "${unit}"`);
+  return { nodeId: nodeId as NodeId, heartbeatMs, timeoutMs, units };
 }

@@ -49,6 +49,11 @@ export class NodeRegistry extends TypedEmitter<NodeRegistryEvents> {
     return this.#live.size;
   }
 
+  /** Whether a node (this one included) was alive at the last heartbeat. */
+  isLive(id: NodeId): boolean {
+    return this.#live.has(id);
+  }
+
   /** The other live nodes' ids. */
   get peers(): NodeId[] {
     return [...this.#live].filter((id) => id !== this.id);

@@ -23,6 +23,8 @@ export const ErrorCodes = {
   /** A guest in the lobby: no media until the chair or secretary admits it. */
   NOT_ADMITTED: 403,
   TIMEOUT: 504,
+  /** The media of this participant was on another node of the cluster, which does not answer. */
+  MEDIA_UNAVAILABLE: 503,
   INTERNAL: 500,
 } as const;
 

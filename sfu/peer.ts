@@ -7,6 +7,7 @@ import type { NewConsumer, TransportInfo } from '../protocol/events.js';
 import type { SpatialLayer } from './policy.js';
 import { LinkGuard, type LinkMode } from './link-guard.js';
 import type { WorkerSlot } from './worker-pool.js';
+import type { MediaPeer } from './media-peer.js';
 
 export type Direction = 'send' | 'recv';
 
@@ -37,7 +38,7 @@ export interface PeerHost {
   peerClosed(peer: Peer): void;
 }
 
-type PeerEvents = {
+export type PeerEvents = {
   /** A consumer was created paused; resume it with resumeConsumer() once the client is ready. */
   'consumer-created': [NewConsumer];
   'consumer-closed': [ConsumerId];
@@ -60,7 +61,7 @@ interface TransportEntry {
 const KEYFRAME_INTERVAL_MS = 1000;
 
 /** One participant's media: its transports, producers and consumers. Knows nothing of sockets. */
-export class Peer extends TypedEmitter<PeerEvents> {
+export class Peer extends TypedEmitter<PeerEvents> implements MediaPeer {
   readonly #transports = new Map<string, TransportEntry>();
   readonly #producers = new Map<string, ms.Producer<ProducerAppData>>();
   readonly #consumers = new Map<string, ms.Consumer>();

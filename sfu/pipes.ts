@@ -1,12 +1,13 @@
 import type { types as ms } from 'mediasoup';
+import type { Trackable } from './on-demand.js';
 
 /** One producer made available on another router: the pipe consumer at its origin, the pipe producer (same id) at the target. */
 interface Pipe {
   ready: Promise<void>;
   pipeConsumer?: ms.Consumer;
   pipeProducer?: ms.Producer;
-  /** Consumers at the target that depend on this pipe. */
-  readonly users: Set<ms.Consumer>;
+  /** Consumers at the target (or beyond it, on another node) that depend on this pipe. */
+  readonly users: Set<Trackable>;
   /** Consumes waiting on this pipe or running: it stays while any is in flight. */
   pending: number;
   /** Kept for as long as the producer lives (the active speaker observer listens here). */
@@ -48,15 +49,15 @@ export class Pipes {
    * Runs `consume` (which creates a consumer of `producer` on `target`) once the producer is piped
    * there from `origin`; the consumer it returns keeps the pipe open until it closes.
    */
-  async use(
+  async use<T extends Trackable>(
     producer: ms.Producer,
     origin: ms.Router,
     target: ms.Router,
-    consume: () => Promise<ms.Consumer | undefined>,
-  ): Promise<ms.Consumer | undefined> {
+    consume: () => Promise<T | undefined>,
+  ): Promise<T | undefined> {
     const pipe = this.#open(producer, origin, target);
     pipe.pending++;
-    let consumer: ms.Consumer | undefined;
+    let consumer: T | undefined;
     try {
       await pipe.ready;
       consumer = await consume();

@@ -2,8 +2,13 @@ import type { types as ms } from 'mediasoup';
 import { TypedEmitter } from '../lib/typed-emitter.js';
 import { AppError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
-import type { MeetingId, ParticipantId } from '../protocol/ids.js';
+import type { MeetingId, NodeId, ParticipantId } from '../protocol/ids.js';
+import type { CascadeBus } from './cascade/bus.js';
+import { NodeLinks } from './cascade/links.js';
+import { RemotePeer, type RemotePeerHost } from './cascade/remote-peer.js';
 import { mediaCodecs } from './codecs.js';
+import type { MediaPeer, ProducerView } from './media-peer.js';
+import type { Trackable } from './on-demand.js';
 import { Peer, type PeerHost, type PeerPlace, type ProducerAppData } from './peer.js';
 import { Pipes } from './pipes.js';
 import { placeParticipant } from './placement.js';
@@ -23,6 +28,14 @@ export interface RoomOptions {
   listenIp: string;
   /** The address plain RTP senders are told to use, when listenIp is not reachable as is (0.0.0.0, NAT). */
   announcedAddress?: string | undefined;
+  /** The cluster, when participants' media may live on other nodes (the cascade). */
+  cascade?: RoomCascade | undefined;
+}
+
+export interface RoomCascade {
+  readonly bus: CascadeBus;
+  /** The node whose media a participant of `unitId` attaches to; null or this node's id: here. */
+  nodeFor(unitId: string | undefined): Promise<NodeId | null>;
 }
 
 /** Creates a meeting router on a worker, counted on it before the await so simultaneous placements see it. */
@@ -45,8 +58,9 @@ async function createRouter(slot: WorkerSlot, meetingId: MeetingId): Promise<Pee
  * routers, and the active speaker. What each peer consumes is decided by a policy (sfu/policy.ts);
  * the room makes it so.
  */
-export class Room extends TypedEmitter<RoomEvents> implements PeerHost {
-  readonly #peers = new Map<ParticipantId, Peer>();
+export class Room extends TypedEmitter<RoomEvents> implements PeerHost, RemotePeerHost {
+  /** Participants whose media is here (Peer) or on another node (RemotePeer). */
+  readonly #peers = new Map<ParticipantId, MediaPeer>();
   /** Participants being placed (their router may still be on its way). */
   readonly #joining = new Set<ParticipantId>();
   /** One router per worker the meeting uses, in the order it took them; a promise while being created. */
@@ -54,6 +68,8 @@ export class Room extends TypedEmitter<RoomEvents> implements PeerHost {
   /** The routers created and alive, oldest first. The first is home: it answers rtpCapabilities and hosts the speaker observer. */
   #places: PeerPlace[];
   readonly pipes = new Pipes();
+  /** Links to the nodes holding some of the meeting's media, opened when first needed. */
+  #links: NodeLinks | undefined;
   #holders = 0;
   #closed = false;
   #speaker: SpeakerDetector;
@@ -128,8 +144,67 @@ export class Room extends TypedEmitter<RoomEvents> implements PeerHost {
     return this.router.rtpCapabilities;
   }
 
+  /** The participants whose media is on this node. */
   get peers(): Peer[] {
+    return [...this.#peers.values()].filter((p): p is Peer => p instanceof Peer);
+  }
+
+  /** Every participant, wherever its media is. */
+  get members(): MediaPeer[] {
     return [...this.#peers.values()];
+  }
+
+  /** The links to other nodes, once the meeting has media there. */
+  get links(): NodeLinks | undefined {
+    return this.#links;
+  }
+
+  /**
+   * A participant's media: on the node the cascade gives its unit, or here (placed on a worker by
+   * addPeer). Signaling calls this; addPeer is the local part.
+   */
+  async join(id: ParticipantId, rtpCapabilities: ms.RtpCapabilities, where: { unitId?: string | undefined } = {}): Promise<MediaPeer> {
+    const cascade = this.options.cascade;
+    const node = cascade ? await cascade.nodeFor(where.unitId) : null;
+    if (!cascade || node === null || node === cascade.bus.self) return this.addPeer(id, rtpCapabilities);
+    this.#assertOpen();
+    if (this.#peers.has(id) || this.#joining.has(id)) throw new AppError('ALREADY_JOINED', 'Already joined');
+    this.#joining.add(id);
+    let peer: RemotePeer;
+    try {
+      peer = await RemotePeer.create(id, node, this.meetingId, rtpCapabilities, cascade.bus, this);
+    } catch (error) {
+      // Its node is gone or failing: better here than not at all.
+      this.log.warn('a media node did not take a participant; its media stays here', { participant: id, node, error: (error as Error).message });
+      this.#joining.delete(id);
+      return this.addPeer(id, rtpCapabilities);
+    }
+    this.#joining.delete(id);
+    if (this.#closed) {
+      peer.close();
+      this.#assertOpen();
+    }
+    this.#peers.set(id, peer);
+    this.log.info('participant media placed on another node', { participant: id, node });
+    return peer;
+  }
+
+  /** A report from a media node about one of this meeting's participants there. */
+  remoteReport(node: NodeId, report: Parameters<RemotePeer['report']>[0]): void {
+    const peer = this.#peers.get(report.peerId);
+    if (peer instanceof RemotePeer && peer.node === node) peer.report(report);
+  }
+
+  /** A media node paused, resumed or ended a producer this node imported. */
+  remoteProducer(node: NodeId, producerId: string, change: { paused: boolean } | 'closed'): void {
+    if (change === 'closed') this.#links?.importClosed(node, producerId);
+    else this.#links?.importPaused(node, producerId, change.paused);
+  }
+
+  /** A node left the cluster: the participants whose media it held are gone (their clients join again). */
+  nodeGone(node: NodeId): void {
+    for (const peer of [...this.#peers.values()]) if (peer instanceof RemotePeer && peer.node === node) peer.lost();
+    this.#links?.nodeGone(node);
   }
 
   /** A session holds the room from its first request; the room closes when the last holder lets go. */
@@ -191,7 +266,14 @@ export class Room extends TypedEmitter<RoomEvents> implements PeerHost {
     }
   }
 
+  /** A participant whose media is on this node. */
   peer(id: ParticipantId): Peer | undefined {
+    const peer = this.#peers.get(id);
+    return peer instanceof Peer ? peer : undefined;
+  }
+
+  /** A participant, wherever its media is. */
+  member(id: ParticipantId): MediaPeer | undefined {
     return this.#peers.get(id);
   }
 
@@ -206,7 +288,7 @@ export class Room extends TypedEmitter<RoomEvents> implements PeerHost {
     return this.#idle;
   }
 
-  producerAdded(producer: ms.Producer<ProducerAppData>): void {
+  producerAdded(producer: ProducerView): void {
     if (producer.kind === 'audio') void this.#listen(this.#speaker, producer);
     this.#reconcile();
   }
@@ -219,8 +301,8 @@ export class Room extends TypedEmitter<RoomEvents> implements PeerHost {
     this.#reconcile();
   }
 
-  peerClosed(peer: Peer): void {
-    this.#peers.delete(peer.id);
+  peerClosed(peer: MediaPeer): void {
+    if (this.#peers.get(peer.id) === peer) this.#peers.delete(peer.id);
     this.#reconcile();
   }
 
@@ -229,6 +311,7 @@ export class Room extends TypedEmitter<RoomEvents> implements PeerHost {
     this.#closed = true;
     for (const peer of this.#peers.values()) peer.close();
     this.pipes.close();
+    this.#links?.close();
     this.#speaker.close();
     for (const place of this.#places) place.router.close();
     this.emit('closed');
@@ -280,7 +363,7 @@ export class Room extends TypedEmitter<RoomEvents> implements PeerHost {
     this.#places = remaining;
     this.#routers.delete(lost.slot);
     this.log.warn('a worker of the meeting died; its participants are dropped', { worker: lost.slot.index });
-    for (const peer of [...this.#peers.values()]) if (peer.place === lost) peer.close();
+    for (const peer of this.peers) if (peer.place === lost) peer.close();
     if (this.#speaker.router === lost.router) void this.#moveSpeakerDetection();
     this.#reconcile();
   }
@@ -308,12 +391,19 @@ export class Room extends TypedEmitter<RoomEvents> implements PeerHost {
   }
 
   /** Dominance is relative, so every microphone goes to the one observer: piped there from its own router if need be. */
-  async #listen(speaker: SpeakerDetector, producer: ms.Producer<ProducerAppData>): Promise<void> {
+  async #listen(speaker: SpeakerDetector, producer: ProducerView): Promise<void> {
     try {
-      const origin = this.#peers.get(producer.appData.peerId)?.place.router;
-      if (!origin || producer.closed) return;
-      if (origin !== speaker.router) await this.pipes.pin(producer, origin, speaker.router);
-      await speaker.add(producer);
+      const owner = this.#peers.get(producer.appData.peerId);
+      if (!owner || producer.closed) return;
+      if (owner instanceof RemotePeer) {
+        // From another node, to the home router (where the links and the observer are); a muted microphone sends nothing.
+        if (speaker.router !== this.router) return;
+        return await speaker.add(await this.#linksOpen().pinImport(owner.node, producer.id));
+      }
+      const local = producer as ms.Producer<ProducerAppData>;
+      const origin = (owner as Peer).place.router;
+      if (origin !== speaker.router) await this.pipes.pin(local, origin, speaker.router);
+      await speaker.add(local);
     } catch (error) {
       if (!producer.closed && !speaker.closed && !this.#closed) {
         this.log.warn('active speaker observer refused a producer', { error: (error as Error).message });
@@ -343,11 +433,11 @@ export class Room extends TypedEmitter<RoomEvents> implements PeerHost {
   /** One pass: every receiver gets exactly what the policy wants, then senders learn which layers are watched. */
   async #apply(): Promise<void> {
     const peers = [...this.#peers.values()].filter((p) => !p.closed);
-    const producers = new Map<string, { producer: ms.Producer<ProducerAppData>; origin: PeerPlace }>();
+    const producers = new Map<string, { producer: ProducerView; owner: MediaPeer }>();
     const senders: Sender[] = peers.map((peer) => ({
       id: peer.id,
       producers: peer.producers.map((p) => {
-        producers.set(p.id, { producer: p, origin: peer.place });
+        producers.set(p.id, { producer: p, owner: peer });
         return { id: p.id, kind: p.kind, source: p.appData.source, paused: p.paused };
       }),
     }));
@@ -362,25 +452,53 @@ export class Room extends TypedEmitter<RoomEvents> implements PeerHost {
       }
       for (const [producerId, layer] of wanted) {
         const sent = producers.get(producerId);
-        if (sent && !peer.consumes(producerId)) work.push(this.#settle(peer, producerId, this.#consume(peer, sent.producer, sent.origin, layer)));
+        if (sent && !peer.consumes(producerId)) work.push(this.#settle(peer, producerId, this.#consume(peer, sent.producer, sent.owner, layer)));
       }
     }
     await Promise.all(work);
     this.#dynacast(peers);
   }
 
-  /** A consumer on the peer's router: of the producer itself, or of its pipe when it lives on another router. */
-  async #consume(peer: Peer, producer: ms.Producer<ProducerAppData>, origin: PeerPlace, layer: SpatialLayer | null): Promise<void> {
-    if (origin.router === peer.place.router) await peer.consume(producer, layer);
-    else await this.pipes.use(producer, origin.router, peer.place.router, () => peer.consume(producer, layer));
+  /**
+   * A consumer for `receiver` of `producer`, wherever each of them is: on the same router, across
+   * this node's routers (a pipe), from a media node to here (an import), from here to a media node
+   * (an export), or between two media nodes (an import, then an export: through this node).
+   */
+  async #consume(receiver: MediaPeer, producer: ProducerView, owner: MediaPeer, layer: SpatialLayer | null): Promise<Trackable | undefined> {
+    if (receiver instanceof RemotePeer) {
+      if (owner instanceof RemotePeer && owner.node === receiver.node) return receiver.consume(producer.id, layer);
+      const send = (atHome: ms.Producer<ProducerAppData>) => this.#linksOpen().useExport(receiver.node, atHome, () => receiver.consume(producer.id, layer));
+      if (owner instanceof RemotePeer) return this.#linksOpen().useImport(owner.node, producer.id, send);
+      return this.#local(producer as ms.Producer<ProducerAppData>, (owner as Peer).place.router, this.router, () => send(producer as ms.Producer<ProducerAppData>));
+    }
+    const local = receiver as Peer;
+    const target = local.place.router;
+    const take = (p: ms.Producer<ProducerAppData>) => () => local.consume(p, layer);
+    if (owner instanceof RemotePeer) {
+      return this.#linksOpen().useImport(owner.node, producer.id, (imported) => this.#local(imported, this.router, target, take(imported)));
+    }
+    const own = producer as ms.Producer<ProducerAppData>;
+    return this.#local(own, (owner as Peer).place.router, target, take(own));
+  }
+
+  /** Runs `consume` once `producer` (on `origin`) is available on `target`: at once, or over a pipe. */
+  #local<T extends Trackable>(producer: ms.Producer, origin: ms.Router, target: ms.Router, consume: () => Promise<T | undefined>): Promise<T | undefined> {
+    return origin === target ? consume() : this.pipes.use(producer, origin, target, consume);
+  }
+
+  #linksOpen(): NodeLinks {
+    const cascade = this.options.cascade;
+    if (!cascade) throw new Error('this room has no cascade');
+    this.#links ??= new NodeLinks(this.meetingId, this.router, cascade.bus, { listenIp: this.listenIp, announcedAddress: this.announcedAddress }, this.log);
+    return this.#links;
   }
 
   /** A consume or layer change that fails because someone just left is normal; anything else is logged. */
-  async #settle(peer: Peer, producerId: string, step: Promise<unknown>): Promise<void> {
+  async #settle(peer: MediaPeer, producerId: string, step: Promise<unknown>): Promise<void> {
     try {
       await step;
     } catch (error) {
-      const gone = peer.closed || this.#closed || !this.#peers.size || peer.place.router.closed || this.#producerGone(producerId);
+      const gone = peer.closed || this.#closed || !this.#peers.size || (peer instanceof Peer && peer.place.router.closed) || this.#producerGone(producerId);
       if (!gone) this.log.warn('consume failed', { peer: peer.id, producer: producerId, error: (error as Error).message });
     }
   }
@@ -391,7 +509,7 @@ export class Room extends TypedEmitter<RoomEvents> implements PeerHost {
   }
 
   /** Dynacast: each sender hears the highest layer anyone consumes of each video producer. */
-  #dynacast(peers: Peer[]): void {
+  #dynacast(peers: MediaPeer[]): void {
     const needed = new Map<string, SpatialLayer>();
     for (const peer of peers) {
       for (const consumer of peer.consumers) {

@@ -1,7 +1,9 @@
 import type { Logger } from '../lib/log.js';
-import type { MeetingId } from '../protocol/ids.js';
+import type { MeetingId, NodeId } from '../protocol/ids.js';
+import { CascadeAgent } from './cascade/agent.js';
+import { M, type PeerEventReport, type ProducerPause, type ProducerRef } from './cascade/messages.js';
 import type { SfuConfig } from './config.js';
-import { Room } from './room.js';
+import { Room, type RoomCascade } from './room.js';
 import { WorkerPool } from './worker-pool.js';
 
 export interface Sfu {
@@ -12,10 +14,14 @@ export interface Sfu {
   existingRoom(meetingId: MeetingId): Room | undefined;
   /** Rooms open on this node (the cluster registry announces it as load). */
   openRooms(): number;
+  /** This node's media for meetings served by other nodes (the cascade), if it is in a cluster. */
+  readonly agent: CascadeAgent | undefined;
+  /** A node left the cluster: its part of meetings served here, and meetings it served with media here, close. */
+  nodeGone(node: NodeId): void;
   close(): void;
 }
 
-export async function createSfu(config: SfuConfig, log: Logger): Promise<Sfu> {
+export async function createSfu(config: SfuConfig, log: Logger, cascade?: RoomCascade): Promise<Sfu> {
   const pool = await WorkerPool.start(config, log);
   // Promises, so two sessions arriving at once share one room.
   const rooms = new Map<MeetingId, Promise<Room>>();
@@ -30,7 +36,13 @@ export async function createSfu(config: SfuConfig, log: Logger): Promise<Sfu> {
     const created = Room.create(
       meetingId,
       pool,
-      { initialOutgoingBitrate: config.initialOutgoingBitrate, consumersPerWorker: config.consumersPerWorker, listenIp: config.listenIp, announcedAddress: config.announcedAddress },
+      {
+        initialOutgoingBitrate: config.initialOutgoingBitrate,
+        consumersPerWorker: config.consumersPerWorker,
+        listenIp: config.listenIp,
+        announcedAddress: config.announcedAddress,
+        cascade,
+      },
       log,
     );
     rooms.set(meetingId, created);
@@ -59,12 +71,34 @@ export async function createSfu(config: SfuConfig, log: Logger): Promise<Sfu> {
     }
   }
 
+  let agent: CascadeAgent | undefined;
+  if (cascade) {
+    const { bus } = cascade;
+    agent = new CascadeAgent(bus, pool, { initialOutgoingBitrate: config.initialOutgoingBitrate, listenIp: config.listenIp, announcedAddress: config.announcedAddress }, log);
+    // Media nodes report on the participants of meetings served here.
+    bus.handle(M.peerEvent, (p, from) => open.get((p as PeerEventReport).meetingId as MeetingId)?.remoteReport(from, p as PeerEventReport));
+    bus.handle(M.importPause, (p, from) => {
+      const { meetingId, producerId, paused } = p as ProducerPause;
+      open.get(meetingId as MeetingId)?.remoteProducer(from, producerId, { paused });
+    });
+    bus.handle(M.importClosed, (p, from) => {
+      const { meetingId, producerId } = p as ProducerRef;
+      open.get(meetingId as MeetingId)?.remoteProducer(from, producerId, 'closed');
+    });
+  }
+
   return {
     pool,
     holdRoom,
     existingRoom: (meetingId) => open.get(meetingId),
     openRooms: () => open.size,
+    agent,
+    nodeGone(node) {
+      for (const r of open.values()) r.nodeGone(node);
+      agent?.nodeGone(node);
+    },
     close() {
+      agent?.close();
       for (const r of open.values()) r.close();
       pool.close();
     },

@@ -3,7 +3,7 @@ import type { Server, Socket } from 'socket.io';
 import type { TSchema } from '@sinclair/typebox';
 import { AppError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
-import type { Peer } from '../sfu/peer.js';
+import type { MediaPeer } from '../sfu/media-peer.js';
 import type { Room } from '../sfu/room.js';
 import type { Sfu } from '../sfu/sfu.js';
 import type { JoinClaims } from '../protocol/claims.js';
@@ -44,7 +44,7 @@ export class Session {
   readonly meetingId: MeetingId;
   readonly #bucket: TokenBucket;
   #roomHeld: Promise<Room> | undefined;
-  #peer: Peer | undefined;
+  #peer: MediaPeer | undefined;
   #conference: Conference | undefined;
   #strikes = 0;
   #ended = false;
@@ -100,8 +100,8 @@ export class Session {
       this.#conference?.mediaChanged();
       return null;
     });
-    on('close-producer', msg.ProducerRequest, (req) => {
-      this.#media().closeProducer(req.producerId);
+    on('close-producer', msg.ProducerRequest, async (req) => {
+      await this.#media().closeProducer(req.producerId);
       this.#conference?.mediaChanged();
       return null;
     });
@@ -130,7 +130,7 @@ export class Session {
     if (this.#ended) throw new AppError('MEETING_CLOSED', 'This connection has ended');
     // Checked again: the meeting may have been locked or ended, or this link removed, since the handshake.
     conference.checkEntry(this.socket.data.claims);
-    const peer = await room.addPeer(this.participant.id, req.rtpCapabilities);
+    const peer = await room.join(this.participant.id, req.rtpCapabilities, { unitId: this.socket.data.claims.unitId });
     if (this.#ended) {
       peer.close();
       throw new AppError('MEETING_CLOSED', 'This connection has ended');
@@ -172,7 +172,7 @@ export class Session {
   }
 
   /** Server-initiated consume: the consumer starts paused and is resumed once the client says it is ready. */
-  #offerConsumer(peer: Peer, consumer: NewConsumer): void {
+  #offerConsumer(peer: MediaPeer, consumer: NewConsumer): void {
     this.socket
       .timeout(this.deps.config.consumerAckTimeoutMs)
       .emitWithAck('new-consumer', consumer)
@@ -198,13 +198,13 @@ export class Session {
     return this.#roomHeld;
   }
 
-  #joined(): Peer {
+  #joined(): MediaPeer {
     if (!this.#peer || this.#peer.closed) throw new AppError('NOT_JOINED', 'Join the meeting first');
     return this.#peer;
   }
 
   /** The peer, for media requests: only once in the meeting proper (not in the waiting room or lobby). */
-  #media(): Peer {
+  #media(): MediaPeer {
     const peer = this.#joined();
     this.#conference?.gate(this.participant.id);
     return peer;

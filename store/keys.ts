@@ -49,6 +49,8 @@ export function createKeys(prefix: string) {
     meetingNodes: () => key('meetings', 'node'),
     /** pub/sub channel prefix (not a key) of the Socket.IO Redis adapter: rooms and broadcasts across nodes */
     socketIo: () => key('socket.io'),
+    /** pub/sub channel (not a key): messages to one node from the others (cluster/rpc.ts) */
+    nodeBus: (nodeId: string) => key('bus', nodeId),
   };
 }
 

@@ -24,6 +24,8 @@ export interface NodeAnnouncement {
   rtcAddress: string;
   rtcPort: number;
   workers: number;
+  /** Units whose sites' media it takes in meetings served elsewhere (the cascade). */
+  units: string[];
   /** ISO instant the process started. */
   startedAt: string;
   load: NodeLoad;
@@ -198,6 +200,7 @@ function parseNode(h: Record<string, string>): NodeInfo {
     rtcAddress: h.rtcAddress ?? '',
     rtcPort: n('rtcPort'),
     workers: n('workers'),
+    units: h.units ? h.units.split(',') : [],
     startedAt: h.startedAt ?? '',
     seen: n('seen'),
     load: { rooms: n('rooms'), participants: n('participants'), consumers: n('consumers'), liveWorkers: n('liveWorkers') },

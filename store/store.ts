@@ -7,6 +7,7 @@ import { AttendanceStore } from './attendance.js';
 import { NodeStore } from './nodes.js';
 import type { RedisClient } from './redis.js';
 import { createSocketAdapter, type SocketAdapter } from './socket-adapter.js';
+import { createNodeBus, type NodeBus } from './node-bus.js';
 
 /**
  * The one way into Redis. Scheduler routes and signaling use these typed stores; nothing
@@ -26,6 +27,8 @@ export interface Store {
   ping(): Promise<boolean>;
   /** The Socket.IO Redis adapter on connections of its own, under this store's prefix. */
   socketAdapter(): Promise<SocketAdapter>;
+  /** Messages between the cluster's nodes, received as `nodeId`, on connections of their own. */
+  nodeBus(nodeId: string): Promise<NodeBus>;
 }
 
 export function createStore(redis: RedisClient, prefix = 'diemcau'): Store {
@@ -40,6 +43,7 @@ export function createStore(redis: RedisClient, prefix = 'diemcau'): Store {
     attendance: new AttendanceStore(redis, keys),
     nodes: new NodeStore(redis, keys),
     socketAdapter: () => createSocketAdapter(redis, keys),
+    nodeBus: (nodeId) => createNodeBus(redis, keys, nodeId),
     async ping() {
       try {
         return (await redis.ping()) === 'PONG';

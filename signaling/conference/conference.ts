@@ -10,7 +10,7 @@ import type { ChatMessage, ConferenceState, FloorTurn, GridPage, LinkQuality, Me
 import type { AgendaEntry, EnteredMeeting, GuestAdmitted, ParticipantInfo } from '../../protocol/events.js';
 import type { HallId, MeetingId, ParticipantId, UnitId } from '../../protocol/ids.js';
 import type { MessageAudience } from '../../protocol/messages.js';
-import type { Peer } from '../../sfu/peer.js';
+import type { MediaPeer } from '../../sfu/media-peer.js';
 import { conferencePolicy } from '../../sfu/policy.js';
 import type { Room } from '../../sfu/room.js';
 import type { AdmissionVerdict, LiveMeeting, LiveStore } from '../live-store.js';
@@ -23,7 +23,7 @@ import { buildRollCall, liveMedia, measureLink, type PresentParticipant } from '
 
 interface Link {
   socket: MeetingSocket;
-  peer: Peer;
+  peer: MediaPeer;
 }
 
 /** Someone connected who is not in the meeting proper: in the waiting room, or a guest in the lobby. */
@@ -172,7 +172,7 @@ export class Conference {
    * A participant has joined: a guest goes to the lobby, anyone but the chair and secretary waits in
    * the waiting room while the meeting is not open, everyone else is in.
    */
-  arrive(socket: MeetingSocket, info: ParticipantInfo, claims: JoinClaims, peer: Peer, room: Room, verdict: AdmissionVerdict): Arrival {
+  arrive(socket: MeetingSocket, info: ParticipantInfo, claims: JoinClaims, peer: MediaPeer, room: Room, verdict: AdmissionVerdict): Arrival {
     this.checkEntry(claims);
     this.#room = room;
     const present: Present = { claims, invitationId: verdict.invitationId, guest: verdict.guest };
@@ -196,7 +196,7 @@ export class Conference {
     return this.#admitOrWait(socket, info, claims, peer);
   }
 
-  #admitOrWait(socket: MeetingSocket, info: ParticipantInfo, claims: JoinClaims, peer: Peer): Arrival {
+  #admitOrWait(socket: MeetingSocket, info: ParticipantInfo, claims: JoinClaims, peer: MediaPeer): Arrival {
     if (this.state.phase === 'waiting' && !may(claims.role, 'enter-early')) {
       this.#pending.set(info.id, { socket, peer, info, claims, where: 'waiting' });
       this.#rollCallChanged();
@@ -220,7 +220,7 @@ export class Conference {
   }
 
   /** A participant enters the meeting proper: it is held muted unless it may speak, before it can produce anything. */
-  #enter(socket: MeetingSocket, info: ParticipantInfo, claims: JoinClaims, peer: Peer): EnteredMeeting {
+  #enter(socket: MeetingSocket, info: ParticipantInfo, claims: JoinClaims, peer: MediaPeer): EnteredMeeting {
     this.#pending.delete(info.id);
     const participants = this.participants();
     const member = this.state.add(info, claims);

@@ -15,7 +15,7 @@ import type {
   UnitRef,
 } from '../../protocol/conference.js';
 import type { ParticipantId, SubjectId, UnitId } from '../../protocol/ids.js';
-import type { Peer } from '../../sfu/peer.js';
+import type { MediaPeer } from '../../sfu/media-peer.js';
 import type { LiveMeeting } from '../live-store.js';
 
 /** Someone connected: in the meeting, or in the waiting room (lobby guests are not on the roll). */
@@ -144,7 +144,7 @@ function totals(entries: readonly RollCallEntry[]): RollCallTotals {
 }
 
 /** Which of a peer's media is live (a producer not paused). */
-export function liveMedia(peer: Peer | undefined): { audio: boolean; video: boolean } {
+export function liveMedia(peer: MediaPeer | undefined): { audio: boolean; video: boolean } {
   const producers = peer && !peer.closed ? peer.producers.filter((p) => !p.closed && !p.paused) : [];
   return { audio: producers.some((p) => p.kind === 'audio'), video: producers.some((p) => p.kind === 'video') };
 }
@@ -154,7 +154,7 @@ export function liveMedia(peer: Peer | undefined): { audio: boolean; video: bool
  * loss and score among them, and the round-trip time from its streams' RTCP (or, failing that,
  * from what it receives).
  */
-export async function measureLink(peer: Peer, now: number): Promise<LinkQuality> {
+export async function measureLink(peer: MediaPeer, now: number): Promise<LinkQuality> {
   const producers = peer.producers.filter((p) => !p.closed);
   const inbound = (await Promise.all(producers.map((p) => p.getStats().catch(() => [])))).flat();
   let kbps = 0;

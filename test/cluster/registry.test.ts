@@ -33,13 +33,14 @@ async function node(t: Test, prefix: string, id: string, options: { start?: bool
   const store = createStore(client, prefix);
   const registry = new NodeRegistry({
     store: store.nodes,
-    config: { nodeId: id as NodeId, heartbeatMs: HEARTBEAT_MS, timeoutMs: TIMEOUT_MS },
+    config: { nodeId: id as NodeId, heartbeatMs: HEARTBEAT_MS, timeoutMs: TIMEOUT_MS, units: [] },
     log: createLogger('silent'),
     announce: () => ({
       url: `http://${id}.example:3000`,
       rtcAddress: '10.0.0.1',
       rtcPort: 40000,
       workers: 2,
+      units: id === 'node-b' ? ['d1', 'd2'] : [],
       startedAt: '2025-01-01T00:00:00.000Z',
       load: { rooms: 1, participants: 3, consumers: 6, liveWorkers: 2 },
     }),
@@ -83,7 +84,7 @@ t.test('two registries on one Redis see each other', async (t) => {
   const nodes = await a.registry.nodes();
   t.match(
     nodes.find((n) => n.id === 'node-b'),
-    { id: 'node-b', url: 'http://node-b.example:3000', rtcAddress: '10.0.0.1', rtcPort: 40000, workers: 2, load: { rooms: 1, participants: 3, consumers: 6, liveWorkers: 2 } },
+    { id: 'node-b', url: 'http://node-b.example:3000', rtcAddress: '10.0.0.1', rtcPort: 40000, workers: 2, units: ['d1', 'd2'], load: { rooms: 1, participants: 3, consumers: 6, liveWorkers: 2 } },
     'each node reads what the other announced',
   );
   t.ok(await a.client.pTTL(a.store.keys.node('node-b')) > 0, "a node's hash expires by itself if nobody sweeps it");
@@ -185,7 +186,7 @@ t.test('cluster configuration: defaults, and bad values stop start-up with a cle
   t.equal(defaults.timeoutMs, 6000, 'gone after three missed heartbeats: noticed within 8 s');
   t.match(defaults.nodeId, /^[A-Za-z0-9][A-Za-z0-9_.-]*-\d+-[0-9a-f]{6}$/, 'host name, pid and a random part');
   t.not(loadClusterConfig({}).nodeId, defaults.nodeId, 'two processes on one host never share a default id');
-  t.same(loadClusterConfig({ NODE_ID: 'hue-1', NODE_HEARTBEAT_MS: '500' }), { nodeId: 'hue-1', heartbeatMs: 500, timeoutMs: 1500 });
+  t.same(loadClusterConfig({ NODE_ID: 'hue-1', NODE_HEARTBEAT_MS: '500' }), { nodeId: 'hue-1', heartbeatMs: 500, timeoutMs: 1500, units: [] });
   const bad: [Record<string, string>, RegExp][] = [
     [{ NODE_ID: 'a b' }, /NODE_ID must be 1–64 letters/],
     [{ NODE_ID: 'node:1' }, /NODE_ID must be/],

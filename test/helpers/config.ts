@@ -40,7 +40,7 @@ export function testSfuConfig(overrides: Partial<SfuConfig> = {}): SfuConfig {
 
 /** A fresh node id and the default timings; a test that waits for a node to be noticed as gone passes quicker ones. */
 export function testClusterConfig(overrides: Partial<ClusterConfig> = {}): ClusterConfig {
-  return { nodeId: defaultNodeId(), heartbeatMs: 2000, timeoutMs: 6000, ...overrides };
+  return { nodeId: defaultNodeId(), heartbeatMs: 2000, timeoutMs: 6000, units: [], ...overrides };
 }
 
 /** A configuration that owns nothing shared: HTTP and RTC on free ports, one worker, a temp data dir. */
