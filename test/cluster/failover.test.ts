@@ -169,6 +169,7 @@ t.test('a MOVED naming a node that does not answer does not trap the page: it jo
     rtcAddress: '127.0.0.1',
     rtcPort: 0,
     workers: 1,
+    units: [],
     startedAt: new Date().toISOString(),
     load: { rooms: 1, participants: 1, consumers: 0, liveWorkers: 1 },
   };
