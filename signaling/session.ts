@@ -147,8 +147,14 @@ export class Session {
     });
     peer.on('closed', () => {
       if (this.#ended) return;
-      // The media side went away under us (worker died, meeting closed): tell the client and hang up.
-      this.socket.emit('kicked', { code: 'MEETING_CLOSED', message: 'The meeting media has closed' });
+      // The media side went away under us: the whole meeting's (its last worker died), or only this
+      // participant's (its worker or its media node): tell the client, which joins again, and hang up.
+      this.socket.emit(
+        'kicked',
+        room.closed
+          ? { code: 'MEETING_CLOSED', message: 'The meeting media has closed' }
+          : { code: 'MEDIA_UNAVAILABLE', message: 'Your media server went away: join again' },
+      );
       this.socket.disconnect(true);
     });
     const arrival = conference.arrive(this.socket, this.participant, this.socket.data.claims, peer, room, this.socket.data.verdict);

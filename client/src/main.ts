@@ -307,7 +307,8 @@ function run(socket: ClientSocket): void {
     if (!socket.active) reconnect(cycle.failed(nodeOf()));
   });
 
-  socket.on('kicked', (msg) => end('left', 'kicked', msg.message));
+  // Only this page's media went (its worker or media node): the disconnect that follows makes it join again.
+  socket.on('kicked', (msg) => msg.code !== 'MEDIA_UNAVAILABLE' && end('left', 'kicked', msg.message));
   socket.on('removed', (msg) => end('left', 'removedByChair', msg.message));
   socket.on('meeting-ended', () => end('ended', 'meetingEnded'));
   socket.on('guest-refused', (msg) => end('refused', 'guestRefused', msg.message));

@@ -147,7 +147,7 @@ t.test('when node B leaves, its sites are hung up, and the meeting goes on at no
   t.ok(sites.every((s) => room().member(s.id as never) instanceof RemotePeer), 'two d1 sites have their media on B');
   const kicked = sites.map((s) => nextEmission(s.socket as unknown as Listenable<{ code: string }>, 'kicked', { timeout: 15_000 }));
   await b.close();
-  for (const k of await Promise.all(kicked)) t.equal(k.code, 'MEETING_CLOSED', 'a d1 site is told its media closed, so it joins again');
+  for (const k of await Promise.all(kicked)) t.equal(k.code, 'MEDIA_UNAVAILABLE', 'a d1 site is told its media went, so it joins again');
   await waitFor(() => room().members.every((m) => !(m instanceof RemotePeer)) || undefined, { what: 'no media left on B' });
   await waitFor(() => a.registry.liveCount === 1 || undefined, { timeout: 10_000, what: 'A to see B gone' });
   t.notOk(a.registry.isLive(b.registry.id), 'A sees B gone within 10 s');
