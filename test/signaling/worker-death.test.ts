@@ -22,5 +22,5 @@ t.test('a dead worker ends its meetings with MEETING_CLOSED', async (t) => {
   await waitFor(() => server.signaling.participantCount(meetingId) === 0, { what: 'the roster to empty' });
   t.ok(room.closed, 'the room is closed');
   const health = await (await fetch(`${server.url}/healthz`)).json();
-  t.same(health, { status: 'degraded', workers: 1, liveWorkers: 0, redis: true, node: { id: server.registry.id, peers: 1 } }, '/healthz reports it');
+  t.same(health, { status: 'degraded', workers: 1, liveWorkers: 0, redis: true, node: { id: server.registry.id, peers: 1, participants: 0 } }, '/healthz reports it');
 });
