@@ -29,7 +29,7 @@ t.test('starts, serves, and stops cleanly', async (t) => {
   const health = await fetch(`${url}/healthz`);
   t.equal(health.status, 200);
   const body = (await health.json()) as { node: { id: string } };
-  t.same(body, { status: 'ok', workers: 1, liveWorkers: 1, redis: true, node: { id: body.node.id, peers: 1 } }, 'one node: itself');
+  t.same(body, { status: 'ok', workers: 1, liveWorkers: 1, redis: true, node: { id: body.node.id, peers: 1, participants: 0 } }, 'one node: itself');
   t.match(body.node.id, /^[A-Za-z0-9][A-Za-z0-9_.-]*-\d+-[0-9a-f]{6}$/, 'the default node id is host name, pid and a random part');
   const signedIn = await login(url as string, 'admin', oneTimePassword);
   t.equal(signedIn.status, 200, 'the printed password signs in');
