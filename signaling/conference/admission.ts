@@ -13,28 +13,36 @@ export function linkKey(claims: JoinClaims): string {
 /** What is kept of the admission rules across restarts. */
 export interface AdmissionSnapshot {
   locked: boolean;
+  /**
+   * Subjects in the meeting while it is locked: not newcomers, so they get back in after a drop,
+   * on this node or (the node died) on another. Absent in rules saved before it was kept.
+   */
+  inside?: string[];
   /** linkKey → who was removed. */
   removed: Record<string, RemovedInfo>;
 }
 
 export class Admission {
   readonly #removed = new Map<string, RemovedInfo>();
+  readonly #inside = new Set<string>();
   #locked = false;
 
   /** Starts from what was kept (a node restarted, or the meeting was forgotten while empty). */
   restore(saved: AdmissionSnapshot): void {
     this.#locked = saved.locked;
     for (const [key, info] of Object.entries(saved.removed)) this.#removed.set(key, info);
+    for (const subject of saved.inside ?? []) this.#inside.add(subject);
   }
 
   /** Forgets removals and the lock: the next session of a recurring meeting starts afresh. */
   reset(): void {
     this.#locked = false;
     this.#removed.clear();
+    this.#inside.clear();
   }
 
   snapshot(): AdmissionSnapshot {
-    return { locked: this.#locked, removed: Object.fromEntries(this.#removed) };
+    return { locked: this.#locked, removed: Object.fromEntries(this.#removed), ...(this.#locked ? { inside: [...this.#inside] } : {}) };
   }
 
   get locked(): boolean {
@@ -46,9 +54,19 @@ export class Admission {
     return this.#locked || this.#removed.size > 0;
   }
 
-  setLocked(locked: boolean): boolean {
+  /** Locks (with the subjects inside now) or unlocks; whether it changed. */
+  setLocked(locked: boolean, inside: readonly string[] = []): boolean {
     if (this.#locked === locked) return false;
     this.#locked = locked;
+    this.#inside.clear();
+    if (locked) for (const subject of inside) this.#inside.add(subject);
+    return true;
+  }
+
+  /** Someone entered the locked meeting (the chair, say); whether this is news worth saving. */
+  entered(subject: string): boolean {
+    if (!this.#locked || this.#inside.has(subject)) return false;
+    this.#inside.add(subject);
     return true;
   }
 
@@ -79,7 +97,7 @@ export class Admission {
     if (this.#removed.has(linkKey(claims))) {
       throw new AppError('REMOVED', 'The chair removed this join link from the meeting; ask the secretariat to re-admit you');
     }
-    if (this.#locked && !present && !may(claims.role, 'enter-locked')) {
+    if (this.#locked && !present && !this.#inside.has(claims.sub) && !may(claims.role, 'enter-locked')) {
       throw new AppError('MEETING_LOCKED', 'The chair has locked the meeting: nobody new may join');
     }
   }

@@ -224,6 +224,7 @@ export class Conference {
     this.#pending.delete(info.id);
     const participants = this.participants();
     const member = this.state.add(info, claims);
+    if (this.state.admission.entered(claims.sub)) this.#saveAdmission();
     this.#links.set(info.id, { socket, peer });
     const grid = this.state.gridPage(member);
     if (grid) {
@@ -332,7 +333,8 @@ export class Conference {
   }
 
   lock(locked: boolean): void {
-    if (this.state.admission.setLocked(locked)) this.#saveAdmission();
+    const inside = [...this.state.members].map((m) => m.claims.sub);
+    if (this.state.admission.setLocked(locked, inside)) this.#saveAdmission();
     this.#commit();
   }
 

@@ -1,7 +1,7 @@
 /**
  * Removed links and the lock outlive the node: a second server on the same Redis (a restart)
- * refuses the removed link and a newcomer to the locked meeting at the handshake, lets the chair in,
- * and follows the chair's unlock and re-admission.
+ * refuses the removed link and a newcomer to the locked meeting at the handshake, lets the chair and
+ * the sites that were inside when it was locked back in, and follows the chair's unlock and re-admission.
  */
 import t from 'tap';
 import type { JoinClaims } from '../../protocol/claims.js';
@@ -17,6 +17,7 @@ t.test('removed links and the lock survive a restart', async (t) => {
   const claims = (sub: string, role: JoinClaims['role']): JoinClaims => ({ sub, meetingId, role, name: sub, jti: `link-${sub}` });
   const chair = await joinAs(t, first, claims('chu-tri', 'chair'));
   const site = await joinAs(t, first, claims('xa-1', 'site'));
+  await joinAs(t, first, claims('xa-3', 'site'));
   const removed = nextEvent(site.socket, 'removed');
   await ok(chair.socket, 'remove-participant', { participantId: site.joined.self.id });
   await removed;
@@ -24,7 +25,7 @@ t.test('removed links and the lock survive a restart', async (t) => {
   const saved = await waitFor(
     async () => {
       const raw = await first.store.redis.get(`${first.store.keys.meeting(meetingId)}:admission`);
-      const rules = raw ? (JSON.parse(raw) as { locked: boolean; removed: Record<string, { subjectId: string }> }) : undefined;
+      const rules = raw ? (JSON.parse(raw) as { locked: boolean; removed: Record<string, { subjectId: string }>; inside?: string[] }) : undefined;
       // The removal is saved first, then the lock: wait for the second save.
       return rules?.locked ? rules : undefined;
     },
@@ -40,6 +41,9 @@ t.test('removed links and the lock survive a restart', async (t) => {
   t.equal(again.data?.code, 'REMOVED', 'after the restart the removed link is refused at the handshake');
   const newcomer = await refused(connectSocket(t, second.url, second.signToken(claims('xa-2', 'site'))));
   t.equal(newcomer.data?.code, 'MEETING_LOCKED', 'and the meeting is still locked');
+  t.same(saved.inside?.sort(), ['chu-tri', 'xa-3'], 'with who was inside when it was locked');
+  await connected(connectSocket(t, second.url, second.signToken(claims('xa-3', 'site'))));
+  t.pass('a site that was in the locked meeting gets back in on the new node (it is not new)');
   const chair2 = await joinAs(t, second, claims('chu-tri', 'chair'));
   t.equal(chair2.joined.conference.locked, true, 'the chair comes in and sees it locked');
   t.same(chair2.joined.conference.removed?.map((r) => r.subjectId), ['xa-1'], 'with the removed link');
