@@ -97,7 +97,8 @@ const token = search.get('token');
 if (!token) {
   fail('refused', 'noToken');
 } else {
-  run(io({ auth: { token }, transports: ['websocket'] }));
+  // A node whose machine is down does not refuse, it stays silent: 10 s (not socket.io's 20 s) before the next try.
+  run(io({ auth: { token }, transports: ['websocket'], timeout: 10_000 }));
 }
 
 function run(socket: ClientSocket): void {
