@@ -83,7 +83,7 @@ export async function createServer(config: Config): Promise<DiemcauServer> {
       announce: () => ({
         url,
         rtcAddress: config.sfu.announcedAddress ?? config.sfu.listenIp,
-        rtcPort: config.sfu.rtcPort,
+        rtcPort: media.pool.slots[0]?.rtcPort ?? config.sfu.rtcPort,
         workers: media.pool.slots.length,
         units: config.cluster.units,
         startedAt,

@@ -9,6 +9,8 @@ export interface WorkerSlot {
   index: number;
   worker: ms.Worker;
   webRtcServer: ms.WebRtcServer;
+  /** The UDP port its WebRtcServer listens on (RTC_PORT + index, or the one the system gave for RTC_PORT=0). */
+  rtcPort: number;
   /** Routers placed on this worker (a meeting has one per worker it uses). */
   routers: number;
   /** Consumers alive in this worker, pipe consumers included: what `consumersPerWorker` limits. */
@@ -66,7 +68,8 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
       worker.close();
       throw new Error(`cannot listen for media on ${config.listenIp}:${port ?? 'any'} (worker ${index}): ${(error as Error).message}`);
     }
-    const slot: WorkerSlot = { index, worker, webRtcServer, routers: 0, consumers: 0, expected: new Set() };
+    const rtcPort = port ?? (await webRtcServer.dump()).udpSockets[0]?.port ?? 0;
+    const slot: WorkerSlot = { index, worker, webRtcServer, rtcPort, routers: 0, consumers: 0, expected: new Set() };
     // Counted from mediasoup's own observer events, so every consumer (a participant's or a pipe's) is seen once.
     worker.observer.on('newrouter', (router) =>
       router.observer.on('newtransport', (transport) =>
@@ -81,7 +84,7 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
       this.log.error('mediasoup worker died', { worker: index, pid: worker.pid, error: error.message });
       this.emit('worker-died', slot, error);
     });
-    this.log.info('mediasoup worker started', { worker: index, pid: worker.pid, port: port ?? 'any' });
+    this.log.info('mediasoup worker started', { worker: index, pid: worker.pid, port: rtcPort });
     return slot;
   }
 

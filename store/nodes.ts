@@ -20,7 +20,7 @@ export interface NodeLoad {
 export interface NodeAnnouncement {
   /** Where browsers reach its HTTP side and Socket.IO. */
   url: string;
-  /** The address in its ICE candidates, and the WebRTC port of its worker 0 (0: any). */
+  /** The address in its ICE candidates, and the WebRTC (UDP) port of its worker 0. */
   rtcAddress: string;
   rtcPort: number;
   workers: number;
