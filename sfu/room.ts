@@ -172,7 +172,8 @@ export class Room extends TypedEmitter<RoomEvents> implements PeerHost, RemotePe
     this.#joining.add(id);
     let peer: RemotePeer;
     try {
-      peer = await RemotePeer.create(id, node, this.meetingId, rtpCapabilities, cascade.bus, this);
+      const expected = this.#policy.expectedConsumers(id, this.#peers.size + this.#joining.size);
+      peer = await RemotePeer.create(id, node, this.meetingId, rtpCapabilities, expected, cascade.bus, this);
     } catch (error) {
       // Its node is gone or failing: better here than not at all.
       this.log.warn('a media node did not take a participant; its media stays here', { participant: id, node, error: (error as Error).message });

@@ -74,7 +74,17 @@ export async function createSfu(config: SfuConfig, log: Logger, cascade?: RoomCa
   let agent: CascadeAgent | undefined;
   if (cascade) {
     const { bus } = cascade;
-    agent = new CascadeAgent(bus, pool, { initialOutgoingBitrate: config.initialOutgoingBitrate, listenIp: config.listenIp, announcedAddress: config.announcedAddress }, log);
+    agent = new CascadeAgent(
+      bus,
+      pool,
+      {
+        initialOutgoingBitrate: config.initialOutgoingBitrate,
+        consumersPerWorker: config.consumersPerWorker,
+        listenIp: config.listenIp,
+        announcedAddress: config.announcedAddress,
+      },
+      log,
+    );
     // Media nodes report on the participants of meetings served here.
     bus.handle(M.peerEvent, (p, from) => open.get((p as PeerEventReport).meetingId as MeetingId)?.remoteReport(from, p as PeerEventReport));
     bus.handle(M.importPause, (p, from) => {

@@ -22,7 +22,9 @@ export class CascadeAgent {
     private readonly log: Logger,
   ) {
     const on = <P>(method: string, handler: (params: P, from: NodeId) => unknown) => bus.handle(method, (params, from) => handler(params as P, from));
-    on<PeerRef & { rtpCapabilities: ms.RtpCapabilities }>(M.peerAdd, async (p, from) => (await this.#shard(from, p.meetingId, true)).addPeer(p.peerId, p.rtpCapabilities));
+    on<PeerRef & { rtpCapabilities: ms.RtpCapabilities; expected?: number }>(M.peerAdd, async (p, from) =>
+      (await this.#shard(from, p.meetingId, true)).addPeer(p.peerId, p.rtpCapabilities, p.expected ?? 0),
+    );
     on<PeerCall>(M.peerCall, async (p, from) => (await this.#shard(from, p.meetingId)).call(p.peerId, p.call));
     on<PeerRef>(M.peerClose, async (p, from) => (await this.#existing(from, p.meetingId))?.closePeer(p.peerId as ParticipantId));
     on<LinkOpen>(M.linkOpen, async (p, from) => (await this.#shard(from, p.meetingId, true)).openLink(p));

@@ -111,8 +111,17 @@ export class RemotePeer extends TypedEmitter<PeerEvents> implements MediaPeer {
     this.#sync(state);
   }
 
-  static async create(id: ParticipantId, node: NodeId, meetingId: string, rtpCapabilities: ms.RtpCapabilities, bus: CascadeBus, host: RemotePeerHost): Promise<RemotePeer> {
-    const state = await bus.call<PeerState>(node, M.peerAdd, { meetingId, peerId: id, rtpCapabilities }, ADD_TIMEOUT_MS);
+  /** `expected`: the consumers the policy will give it, so its node places it on a worker with room. */
+  static async create(
+    id: ParticipantId,
+    node: NodeId,
+    meetingId: string,
+    rtpCapabilities: ms.RtpCapabilities,
+    expected: number,
+    bus: CascadeBus,
+    host: RemotePeerHost,
+  ): Promise<RemotePeer> {
+    const state = await bus.call<PeerState>(node, M.peerAdd, { meetingId, peerId: id, rtpCapabilities, expected }, ADD_TIMEOUT_MS);
     return new RemotePeer(id, node, meetingId, bus, host, state);
   }
 

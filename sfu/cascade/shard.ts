@@ -1,8 +1,9 @@
 /**
- * A media node's part of a meeting served by another node (the home): one router here, the
- * participants whose media the home placed here (real Peers), and one pipe link to the home that
- * carries the producers either side watches of the other. The home decides everything; the shard
- * does it and reports every change of its peers.
+ * A media node's part of a meeting served by another node (the home): the participants whose media
+ * the home placed here (real Peers), spread over this node's workers like a room spreads its own
+ * (a router per worker used, producers piped between them on demand), and one pipe link to the home,
+ * on the first router, that carries the producers either side watches of the other. The home decides
+ * everything; the shard does it and reports every change of its peers.
  */
 import type { types as ms } from 'mediasoup';
 import { AppError, notFound } from '../../lib/errors.js';
@@ -10,13 +11,31 @@ import type { Logger } from '../../lib/log.js';
 import type { NodeId, ParticipantId } from '../../protocol/ids.js';
 import { mediaCodecs } from '../codecs.js';
 import { Peer, type PeerHost, type PeerPlace, type ProducerAppData } from '../peer.js';
-import type { WorkerPool } from '../worker-pool.js';
+import { Pipes } from '../pipes.js';
+import { placeParticipant } from '../placement.js';
+import type { ExpectedConsumers, WorkerPool, WorkerSlot } from '../worker-pool.js';
 import type { CascadeBus } from './bus.js';
 import { M, type PeerCallResult, type PeerEventReport, type PeerOp, type PeerState, type PipeEnd, type ProducerOffer, type ProducerPause, type ProducerRef } from './messages.js';
 import { connectPipe, createPipe, pipeEnd, receiveAcross, sendAcross, type PipeListen } from './pipe-link.js';
 
 export interface ShardOptions extends PipeListen {
   initialOutgoingBitrate: number;
+  /** Placement keeps each worker's consumers under this (as for rooms). */
+  consumersPerWorker: number;
+}
+
+/** Creates a router of the meeting on a worker, counted on it before the await so simultaneous placements see it. */
+async function createRouter(slot: WorkerSlot, meetingId: string, home: NodeId): Promise<PeerPlace> {
+  slot.routers++;
+  let router: ms.Router;
+  try {
+    router = await slot.worker.createRouter({ mediaCodecs, appData: { meetingId, home } });
+  } catch (error) {
+    slot.routers--;
+    throw error;
+  }
+  router.observer.once('close', () => slot.routers--);
+  return { router, slot };
 }
 
 const PEER_EVENTS = ['consumer-created', 'consumer-closed', 'consumer-paused', 'consumer-resumed', 'layers-needed', 'link-mode', 'closed'] as const;
@@ -27,6 +46,9 @@ export class Shard implements PeerHost {
   readonly #received = new Map<string, Promise<ms.Producer<ProducerAppData>>>();
   /** This node's producers sent to the home: their pipe consumers on the link. */
   readonly #sent = new Map<string, Promise<ms.Consumer>>();
+  /** The meeting's router on each worker it uses here; the first (the link's) is `place`. */
+  readonly #routers = new Map<WorkerSlot, Promise<PeerPlace>>();
+  readonly #pipes = new Pipes();
   #pipe: Promise<ms.PipeTransport> | undefined;
   #closed = false;
   readonly initialOutgoingBitrate: number;
@@ -36,30 +58,29 @@ export class Shard implements PeerHost {
   private constructor(
     readonly home: NodeId,
     readonly meetingId: string,
+    /** The first router: the link to the home is on it. */
     readonly place: PeerPlace,
+    private readonly pool: WorkerPool,
     private readonly bus: CascadeBus,
-    options: ShardOptions,
+    private readonly options: ShardOptions,
     private readonly log: Logger,
     private readonly onClosed: () => void,
   ) {
     this.initialOutgoingBitrate = options.initialOutgoingBitrate;
     this.listenIp = options.listenIp;
     this.announcedAddress = options.announcedAddress;
-    place.router.on('workerclose', () => this.close());
+    this.#routers.set(place.slot, Promise.resolve(place));
+    this.#watch(place);
   }
 
   static async create(home: NodeId, meetingId: string, pool: WorkerPool, bus: CascadeBus, options: ShardOptions, log: Logger, onClosed: () => void): Promise<Shard> {
-    const slot = pool.leastLoaded();
-    slot.routers++;
-    let router: ms.Router;
-    try {
-      router = await slot.worker.createRouter({ mediaCodecs, appData: { meetingId, home } });
-    } catch (error) {
-      slot.routers--;
-      throw error;
-    }
-    router.observer.once('close', () => slot.routers--);
-    return new Shard(home, meetingId, { router, slot }, bus, options, log.child({ meetingId, home }), onClosed);
+    const place = await createRouter(pool.leastLoaded(), meetingId, home);
+    return new Shard(home, meetingId, place, pool, bus, options, log.child({ meetingId, home }), onClosed);
+  }
+
+  /** The workers this shard uses here. */
+  get slots(): WorkerSlot[] {
+    return [...this.#routers.keys()];
   }
 
   get closed(): boolean {
@@ -100,10 +121,25 @@ export class Shard implements PeerHost {
 
   // ---- what the home asks ----
 
-  addPeer(peerId: ParticipantId, rtpCapabilities: ms.RtpCapabilities): PeerState {
+  /** Places a participant on a worker with room for the `expected` consumers the home's policy gives it. */
+  async addPeer(peerId: ParticipantId, rtpCapabilities: ms.RtpCapabilities, expected: number): Promise<PeerState> {
     this.#assertOpen();
     if (this.#peers.has(peerId)) throw new AppError('ALREADY_JOINED', 'Already joined');
-    const peer = new Peer(peerId, rtpCapabilities, this, this.place);
+    let peer: Peer | undefined;
+    const claim: ExpectedConsumers = { get outstanding() { return Math.max(0, expected - (peer?.consumers.length ?? 0)); } };
+    const slot = placeParticipant({ expected, budget: this.options.consumersPerWorker, meeting: this.slots, live: this.pool.live });
+    slot.expected.add(claim);
+    let place: PeerPlace;
+    try {
+      place = await this.#routerOn(slot);
+      this.#assertOpen();
+      if (this.#peers.has(peerId)) throw new AppError('ALREADY_JOINED', 'Already joined');
+    } catch (error) {
+      slot.expected.delete(claim);
+      throw error;
+    }
+    peer = new Peer(peerId, rtpCapabilities, this, place);
+    peer.once('closed', () => slot.expected.delete(claim));
     this.#peers.set(peerId, peer);
     for (const event of PEER_EVENTS) peer.on(event, (...args: unknown[]) => this.#report(peer, event, args));
     return peerState(peer);
@@ -123,7 +159,7 @@ export class Shard implements PeerHost {
   async openLink(remote: PipeEnd): Promise<PipeEnd> {
     this.#assertOpen();
     if (this.#pipe) throw new AppError('CONFLICT', 'The link to the home node is already open');
-    this.#pipe = createPipe(this.place.router, this);
+    this.#pipe = createPipe(this.place.router, this.options);
     const pipe = await this.#pipe;
     await connectPipe(pipe, remote);
     return pipeEnd(pipe);
@@ -158,13 +194,22 @@ export class Shard implements PeerHost {
   /** A producer of a peer here, sent to the home; its pauses and its end follow it there. */
   async send({ producerId }: ProducerRef): Promise<ProducerOffer> {
     const pipe = await this.#linked();
-    const producer = this.#local(producerId);
+    const { producer, router } = this.#local(producerId);
     if (this.#sent.has(producerId)) throw new AppError('CONFLICT', `Producer ${producerId} is already sent home`);
-    const sending = sendAcross(pipe, producer, this.meetingId);
-    const consumer = sending.then((s) => s.consumer);
+    let offer: ProducerOffer | undefined;
+    const across = async () => {
+      const sent = await sendAcross(pipe, producer, this.meetingId);
+      offer = sent.offer;
+      return sent.consumer;
+    };
+    // From its own router to the link's first, for as long as it is sent.
+    const consumer = (router === this.place.router ? across() : this.#pipes.use(producer, router, this.place.router, across)).then((c) => {
+      if (!c || !offer) throw new AppError('CONFLICT', `Producer ${producerId} closed while being sent home`);
+      return c;
+    });
     this.#sent.set(producerId, consumer);
     consumer.catch(() => this.#sent.delete(producerId));
-    const { consumer: c, offer } = await sending;
+    const c = await consumer;
     const ref = { meetingId: this.meetingId, producerId };
     c.on('producerpause', () => this.bus.notify(this.home, M.importPause, { ...ref, paused: true }));
     c.on('producerresume', () => this.bus.notify(this.home, M.importPause, { ...ref, paused: false }));
@@ -172,7 +217,7 @@ export class Shard implements PeerHost {
       if (this.#sent.get(producerId) === consumer) this.#sent.delete(producerId);
       if (!this.#closed) this.bus.notify(this.home, M.importClosed, ref);
     });
-    return offer;
+    return offer!;
   }
 
   async closeSent({ producerId }: ProducerRef): Promise<void> {
@@ -185,7 +230,8 @@ export class Shard implements PeerHost {
     if (this.#closed) return;
     this.#closed = true;
     for (const peer of [...this.#peers.values()]) peer.close();
-    this.place.router.close();
+    this.#pipes.close();
+    for (const routing of this.#routers.values()) void routing.then((p) => p.router.close(), () => {});
     this.onClosed();
   }
 
@@ -210,7 +256,10 @@ export class Shard implements PeerHost {
       case 'holdAudio':
         return peer.holdAudio(call.held, { resume: call.resume });
       case 'consume': {
-        const consumer = await peer.consume(await this.#producer(call.producerId), call.layer);
+        const { producer, router } = await this.#producer(call.producerId);
+        const target = peer.place.router;
+        const take = () => peer.consume(producer, call.layer);
+        const consumer = router === target ? await take() : await this.#pipes.use(producer, router, target, take);
         return consumer ? { consumerId: consumer.id } : null;
       }
       case 'closeConsumer':
@@ -234,19 +283,47 @@ export class Shard implements PeerHost {
     }
   }
 
-  /** A producer peers here can consume: a local peer's, or one received from the home. */
-  async #producer(producerId: string): Promise<ms.Producer<ProducerAppData>> {
+  /** A producer peers here can consume, and its router: a local peer's, or one received from the home (on the link's router). */
+  async #producer(producerId: string): Promise<{ producer: ms.Producer<ProducerAppData>; router: ms.Router }> {
     const received = this.#received.get(producerId);
-    if (received) return received;
+    if (received) return { producer: await received, router: this.place.router };
     return this.#local(producerId);
   }
 
-  #local(producerId: string): ms.Producer<ProducerAppData> {
+  #local(producerId: string): { producer: ms.Producer<ProducerAppData>; router: ms.Router } {
     for (const peer of this.#peers.values()) {
       const producer = peer.producers.find((p) => p.id === producerId);
-      if (producer) return producer;
+      if (producer) return { producer, router: peer.place.router };
     }
     throw notFound(`No producer ${producerId} on this node`);
+  }
+
+  /** The meeting's router on `slot`, created on first use. */
+  #routerOn(slot: WorkerSlot): Promise<PeerPlace> {
+    const existing = this.#routers.get(slot);
+    if (existing) return existing;
+    const created = createRouter(slot, this.meetingId, this.home).then((place) => {
+      if (this.#closed) {
+        place.router.close();
+        throw new AppError('MEETING_CLOSED', 'The meeting media has closed on this node');
+      }
+      this.#watch(place);
+      return place;
+    });
+    this.#routers.set(slot, created);
+    created.catch(() => {
+      if (this.#routers.get(slot) === created) this.#routers.delete(slot);
+    });
+    return created;
+  }
+
+  /** A worker died: the link's takes the whole shard; another, only the peers placed on it (their pages join again). */
+  #watch(place: PeerPlace): void {
+    place.router.on('workerclose', () => {
+      if (place === this.place) return this.close();
+      this.#routers.delete(place.slot);
+      for (const peer of [...this.#peers.values()]) if (peer.place === place) peer.close();
+    });
   }
 
   async #linked(): Promise<ms.PipeTransport> {

@@ -6,7 +6,7 @@
  * hung up and the meeting goes on at A.
  */
 import { createSocket } from 'node:dgram';
-import t, { type Test } from 'tap';
+import t from 'tap';
 import type { JoinClaims } from '../../protocol/claims.js';
 import type { MeetingId, NodeId } from '../../protocol/ids.js';
 import { RemotePeer } from '../../sfu/cascade/remote-peer.js';
@@ -14,12 +14,11 @@ import type { Shard } from '../../sfu/cascade/shard.js';
 import { Peer } from '../../sfu/peer.js';
 import type { Room } from '../../sfu/room.js';
 import { egressTap } from '../helpers/egress-tap.js';
-import { participant, type Participant } from '../helpers/conference.js';
+import { bytesIn, publish } from '../helpers/cascade.js';
+import { participant } from '../helpers/conference.js';
 import { testClusterConfig, testSchedulerConfig } from '../helpers/config.js';
 import { seedProvince } from '../helpers/fixtures.js';
 import { startRedis } from '../helpers/redis.js';
-import { opusParameters, vp8SimulcastParameters } from '../helpers/rtp-parameters.js';
-import { sendRtp } from '../helpers/rtp-sender.js';
 import { ok } from '../helpers/socket-client.js';
 import { startServer } from '../helpers/server.js';
 import { nextEmission, waitFor, type Listenable } from '../helpers/wait.js';
@@ -36,29 +35,6 @@ const meetingId = 'cascade-meeting';
 const claims = (sub: string, unitId: string, role: JoinClaims['role'] = 'site'): JoinClaims => ({ sub, meetingId, role, name: sub, unitId });
 const room = (): Room => a.sfu.existingRoom(meetingId as MeetingId)!;
 const shard = async (): Promise<Shard> => (await b.sfu.agent!.shard(a.registry.id, meetingId))!;
-let nextSsrc = 50_000;
-
-/** Produces a microphone and a 3-layer camera over a plain RTP ingest transport and sends real RTP. */
-async function publish(t: Test, p: Participant): Promise<{ mic: string; camera: string; ingest: { ip: string; port: number } }> {
-  const caps = await ok(p.socket, 'router-capabilities', {});
-  const ingest = await ok(p.socket, 'create-ingest-transport', {});
-  const ssrc = (nextSsrc += 10);
-  const audio = opusParameters(caps, ssrc);
-  const video = vp8SimulcastParameters(caps, ssrc + 1);
-  const mic = await ok(p.socket, 'produce', { transportId: ingest.transportId, kind: 'audio', source: 'mic', rtpParameters: audio });
-  const camera = await ok(p.socket, 'produce', { transportId: ingest.transportId, kind: 'video', source: 'camera', rtpParameters: video });
-  await sendRtp(t, ingest, [
-    { kind: 'audio', payloadType: audio.codecs[0]!.payloadType, ssrc },
-    ...[0, 1, 2].map((k) => ({ kind: 'video' as const, payloadType: video.codecs[0]!.payloadType, ssrc: ssrc + 1 + k })),
-  ]);
-  return { mic: mic.producerId, camera: camera.producerId, ingest };
-}
-
-/** Bytes that reached the producer behind a consumer (on a node other than the sender's: they crossed the link). */
-async function bytesIn(consumer: { getStats(): Promise<{ type: string; byteCount?: number }[]> }): Promise<number> {
-  return (await consumer.getStats()).filter((s) => s.type === 'inbound-rtp').reduce((n, s) => n + (s.byteCount ?? 0), 0);
-}
-
 t.test('a d1 site has its media on node B; media crosses both ways; only what is watched crosses', async (t) => {
   const chair = await participant(t, a, claims('hall-province', 'province', 'chair'), { publish: false });
   const chairMedia = await publish(t, chair);
