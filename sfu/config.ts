@@ -19,6 +19,8 @@ export interface SfuConfig {
    * participants go to a worker with room left under it, so a big meeting spreads over the workers.
    */
   consumersPerWorker: number;
+  /** UDP ports of plain RTP ingest transports and of the cascade's links between nodes (RTC_PORT_RANGE "min-max"); unset: mediasoup's 10000–59999. */
+  portRange: { min: number; max: number } | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -41,6 +43,14 @@ function defaultAnnouncedAddress(): string {
   return '127.0.0.1';
 }
 
+function portRange(raw: string | undefined): SfuConfig['portRange'] {
+  if (!raw) return undefined;
+  const match = /^(\d{1,5})-(\d{1,5})$/.exec(raw.trim());
+  const [min, max] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
+  if (!(min >= 1024 && max <= 65535 && min <= max)) throw new Error(`RTC_PORT_RANGE must be "min-max" within 1024–65535, got "${raw}"`);
+  return { min, max };
+}
+
 const LOG_LEVELS = ['debug', 'warn', 'error', 'none'] as const;
 
 export function loadSfuConfig(env: Env): SfuConfig {
@@ -60,5 +70,6 @@ export function loadSfuConfig(env: Env): SfuConfig {
     workerLogLevel,
     initialOutgoingBitrate: integer(env, 'RTC_INITIAL_BITRATE', 1_000_000, 100_000, 100_000_000),
     consumersPerWorker: integer(env, 'CONSUMERS_PER_WORKER', 500, 1, 100_000),
+    portRange: portRange(env.RTC_PORT_RANGE),
   };
 }

@@ -8,6 +8,7 @@ import type { SpatialLayer } from './policy.js';
 import { LinkGuard, type LinkMode } from './link-guard.js';
 import type { WorkerSlot } from './worker-pool.js';
 import type { MediaPeer } from './media-peer.js';
+import { plainListenInfo, type MediaListen } from './listen.js';
 
 export type Direction = 'send' | 'recv';
 
@@ -26,10 +27,8 @@ export interface PeerPlace {
 /** What a peer needs from its room: the parent side of the cascade. */
 export interface PeerHost {
   readonly initialOutgoingBitrate: number;
-  /** Address plain RTP transports (ingest) listen on. */
-  readonly listenIp: string;
-  /** What ingest senders are told instead of listenIp (a wildcard or NAT-ed listen address). */
-  readonly announcedAddress: string | undefined;
+  /** Where plain RTP transports (ingest) listen. */
+  readonly listen: MediaListen;
   producerAdded(producer: ms.Producer<ProducerAppData>): void;
   /** A producer was paused, resumed or closed: what others should receive may change. */
   producerChanged(producer: ms.Producer<ProducerAppData>): void;
@@ -164,11 +163,7 @@ export class Peer extends TypedEmitter<PeerEvents> implements MediaPeer {
   async createIngestTransport(): Promise<{ id: TransportId; ip: string; port: number }> {
     this.#assertOpen();
     const transport = await this.place.router.createPlainTransport({
-      listenInfo: {
-        protocol: 'udp',
-        ip: this.host.listenIp,
-        ...(this.host.announcedAddress ? { announcedAddress: this.host.announcedAddress } : {}),
-      },
+      listenInfo: plainListenInfo(this.host.listen),
       rtcpMux: true,
       comedia: true,
       appData: { peerId: this.id, direction: 'send' },

@@ -7,6 +7,7 @@ import type { CascadeBus } from './cascade/bus.js';
 import { NodeLinks } from './cascade/links.js';
 import { RemotePeer, type RemotePeerHost } from './cascade/remote-peer.js';
 import { mediaCodecs } from './codecs.js';
+import type { MediaListen } from './listen.js';
 import type { MediaPeer, ProducerView } from './media-peer.js';
 import type { Trackable } from './on-demand.js';
 import { Peer, type PeerHost, type PeerPlace, type ProducerAppData } from './peer.js';
@@ -25,9 +26,8 @@ export interface RoomOptions {
   initialOutgoingBitrate: number;
   /** Placement keeps each worker's consumers under this (see sfu/placement.ts). */
   consumersPerWorker: number;
-  listenIp: string;
-  /** The address plain RTP senders are told to use, when listenIp is not reachable as is (0.0.0.0, NAT). */
-  announcedAddress?: string | undefined;
+  /** Where plain RTP ingest and the links to other nodes listen. */
+  listen: MediaListen;
   /** The cluster, when participants' media may live on other nodes (the cascade). */
   cascade?: RoomCascade | undefined;
 }
@@ -80,8 +80,7 @@ export class Room extends TypedEmitter<RoomEvents> implements PeerHost, RemotePe
   /** Resolves when no reconciliation is running, for callers (and tests) that need the media settled. */
   #idle: Promise<void> = Promise.resolve();
   readonly initialOutgoingBitrate: number;
-  readonly listenIp: string;
-  readonly announcedAddress: string | undefined;
+  readonly listen: MediaListen;
 
   private constructor(
     readonly meetingId: MeetingId,
@@ -93,8 +92,7 @@ export class Room extends TypedEmitter<RoomEvents> implements PeerHost, RemotePe
   ) {
     super();
     this.initialOutgoingBitrate = options.initialOutgoingBitrate;
-    this.listenIp = options.listenIp;
-    this.announcedAddress = options.announcedAddress;
+    this.listen = options.listen;
     this.#places = [home];
     this.#routers.set(home.slot, Promise.resolve(home));
     this.#watchRouter(home);
@@ -490,7 +488,7 @@ export class Room extends TypedEmitter<RoomEvents> implements PeerHost, RemotePe
   #linksOpen(): NodeLinks {
     const cascade = this.options.cascade;
     if (!cascade) throw new Error('this room has no cascade');
-    this.#links ??= new NodeLinks(this.meetingId, this.router, cascade.bus, { listenIp: this.listenIp, announcedAddress: this.announcedAddress }, this.log);
+    this.#links ??= new NodeLinks(this.meetingId, this.router, cascade.bus, this.listen, this.log);
     return this.#links;
   }
 

@@ -23,6 +23,7 @@ export interface Sfu {
 
 export async function createSfu(config: SfuConfig, log: Logger, cascade?: RoomCascade): Promise<Sfu> {
   const pool = await WorkerPool.start(config, log);
+  const listen = { listenIp: config.listenIp, announcedAddress: config.announcedAddress, portRange: config.portRange };
   // Promises, so two sessions arriving at once share one room.
   const rooms = new Map<MeetingId, Promise<Room>>();
   const open = new Map<MeetingId, Room>();
@@ -39,8 +40,7 @@ export async function createSfu(config: SfuConfig, log: Logger, cascade?: RoomCa
       {
         initialOutgoingBitrate: config.initialOutgoingBitrate,
         consumersPerWorker: config.consumersPerWorker,
-        listenIp: config.listenIp,
-        announcedAddress: config.announcedAddress,
+        listen,
         cascade,
       },
       log,
@@ -80,8 +80,7 @@ export async function createSfu(config: SfuConfig, log: Logger, cascade?: RoomCa
       {
         initialOutgoingBitrate: config.initialOutgoingBitrate,
         consumersPerWorker: config.consumersPerWorker,
-        listenIp: config.listenIp,
-        announcedAddress: config.announcedAddress,
+        listen,
       },
       log,
     );

@@ -11,7 +11,8 @@ import { OnDemand, type Trackable } from '../on-demand.js';
 import type { ProducerAppData } from '../peer.js';
 import type { CascadeBus } from './bus.js';
 import { M, type PipeEnd, type ProducerOffer } from './messages.js';
-import { connectPipe, createPipe, pipeEnd, receiveAcross, sendAcross, type PipeListen } from './pipe-link.js';
+import type { MediaListen } from '../listen.js';
+import { connectPipe, createPipe, pipeEnd, receiveAcross, sendAcross } from './pipe-link.js';
 
 const key = (node: NodeId, producerId: string) => `${node}|${producerId}`;
 const split = (k: string) => {
@@ -32,7 +33,7 @@ export class NodeLinks {
     private readonly meetingId: string,
     private readonly router: ms.Router,
     private readonly bus: CascadeBus,
-    private readonly listen: PipeListen,
+    private readonly listen: MediaListen,
     private readonly log: Logger,
   ) {
     this.#imports = new OnDemand(

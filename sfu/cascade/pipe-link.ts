@@ -5,16 +5,12 @@
  */
 import type { types as ms } from 'mediasoup';
 import type { ProducerAppData } from '../peer.js';
+import { plainListenInfo, type MediaListen } from '../listen.js';
 import type { PipeEnd, ProducerOffer } from './messages.js';
 
-export interface PipeListen {
-  listenIp: string;
-  announcedAddress: string | undefined;
-}
-
-export async function createPipe(router: ms.Router, listen: PipeListen): Promise<ms.PipeTransport> {
+export async function createPipe(router: ms.Router, listen: MediaListen): Promise<ms.PipeTransport> {
   return router.createPipeTransport({
-    listenInfo: { protocol: 'udp', ip: listen.listenIp, ...(listen.announcedAddress ? { announcedAddress: listen.announcedAddress } : {}) },
+    listenInfo: plainListenInfo(listen),
     enableSrtp: true,
     enableRtx: false,
   });

@@ -16,9 +16,11 @@ import { placeParticipant } from '../placement.js';
 import type { ExpectedConsumers, WorkerPool, WorkerSlot } from '../worker-pool.js';
 import type { CascadeBus } from './bus.js';
 import { M, type PeerCallResult, type PeerEventReport, type PeerOp, type PeerState, type PipeEnd, type ProducerOffer, type ProducerPause, type ProducerRef } from './messages.js';
-import { connectPipe, createPipe, pipeEnd, receiveAcross, sendAcross, type PipeListen } from './pipe-link.js';
+import type { MediaListen } from '../listen.js';
+import { connectPipe, createPipe, pipeEnd, receiveAcross, sendAcross } from './pipe-link.js';
 
-export interface ShardOptions extends PipeListen {
+export interface ShardOptions {
+  listen: MediaListen;
   initialOutgoingBitrate: number;
   /** Placement keeps each worker's consumers under this (as for rooms). */
   consumersPerWorker: number;
@@ -50,10 +52,10 @@ export class Shard implements PeerHost {
   readonly #routers = new Map<WorkerSlot, Promise<PeerPlace>>();
   readonly #pipes = new Pipes();
   #pipe: Promise<ms.PipeTransport> | undefined;
+  #linkPort: number | undefined;
   #closed = false;
   readonly initialOutgoingBitrate: number;
-  readonly listenIp: string;
-  readonly announcedAddress: string | undefined;
+  readonly listen: MediaListen;
 
   private constructor(
     readonly home: NodeId,
@@ -67,8 +69,7 @@ export class Shard implements PeerHost {
     private readonly onClosed: () => void,
   ) {
     this.initialOutgoingBitrate = options.initialOutgoingBitrate;
-    this.listenIp = options.listenIp;
-    this.announcedAddress = options.announcedAddress;
+    this.listen = options.listen;
     this.#routers.set(place.slot, Promise.resolve(place));
     this.#watch(place);
   }
@@ -94,6 +95,11 @@ export class Shard implements PeerHost {
   /** A participant whose media the home placed here. */
   peer(id: string): Peer | undefined {
     return this.#peers.get(id as ParticipantId);
+  }
+
+  /** The local UDP port of the link to the home, once open. */
+  get linkPort(): number | undefined {
+    return this.#linkPort;
   }
 
   /** Producers of the home received over the link now. */
@@ -159,9 +165,10 @@ export class Shard implements PeerHost {
   async openLink(remote: PipeEnd): Promise<PipeEnd> {
     this.#assertOpen();
     if (this.#pipe) throw new AppError('CONFLICT', 'The link to the home node is already open');
-    this.#pipe = createPipe(this.place.router, this.options);
+    this.#pipe = createPipe(this.place.router, this.listen);
     const pipe = await this.#pipe;
     await connectPipe(pipe, remote);
+    this.#linkPort = pipe.tuple.localPort;
     return pipeEnd(pipe);
   }
 

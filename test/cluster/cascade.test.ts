@@ -16,7 +16,7 @@ import type { Room } from '../../sfu/room.js';
 import { egressTap } from '../helpers/egress-tap.js';
 import { bytesIn, publish } from '../helpers/cascade.js';
 import { participant } from '../helpers/conference.js';
-import { testClusterConfig, testSchedulerConfig } from '../helpers/config.js';
+import { testClusterConfig, testSchedulerConfig, testSfuConfig } from '../helpers/config.js';
 import { seedProvince } from '../helpers/fixtures.js';
 import { startRedis } from '../helpers/redis.js';
 import { ok } from '../helpers/socket-client.js';
@@ -27,7 +27,9 @@ const redis = await startRedis(t);
 const scheduler = testSchedulerConfig({ redisUrl: redis.url, redisPrefix: 'cascade' });
 const quick = { heartbeatMs: 300, timeoutMs: 900 };
 const a = await startServer(t, { scheduler, cluster: testClusterConfig(quick) });
-const b = await startServer(t, { scheduler, cluster: testClusterConfig({ ...quick, units: ['d1'] }) });
+/** Node B's ingest and link ports, as a firewall between nodes would name them (RTC_PORT_RANGE). */
+const B_PORTS = { min: 47000, max: 47999 };
+const b = await startServer(t, { scheduler, cluster: testClusterConfig({ ...quick, units: ['d1'] }), sfu: testSfuConfig({ portRange: B_PORTS }) });
 await waitFor(() => a.registry.liveCount === 2 && b.registry.liveCount === 2, { timeout: 10_000, what: 'both nodes to see each other' });
 await seedProvince(a.store, { districts: 2, communes: 2 });
 
@@ -80,6 +82,9 @@ t.test('a d1 site has its media on node B; media crosses both ways; only what is
   // B → A: the first d1 site speaks (the floor): its camera and voice go to A, and to a site of d2 on A.
   const site1Media = await publish(t, site1);
   t.not(site1Media.ingest.port, chairMedia.ingest.port, "the d1 site sends to node B's ingest port");
+  t.ok(site1Media.ingest.port >= B_PORTS.min && site1Media.ingest.port <= B_PORTS.max, `in B's RTC_PORT_RANGE (${site1Media.ingest.port})`);
+  const links = (await shard()).linkPort;
+  t.ok(links !== undefined && links >= B_PORTS.min && links <= B_PORTS.max, `and so is B's end of the link to A (${links})`);
   const site2 = await participant(t, a, claims('hall-d2-c1', 'd2-c1'), { publish: false });
   t.ok(room().peer(site2.id as never) instanceof Peer, 'a d2 site (no node announces d2) stays on node A');
   await ok(chair.socket, 'grant-floor', { participantId: site1.id as never });

@@ -34,6 +34,7 @@ export function testSfuConfig(overrides: Partial<SfuConfig> = {}): SfuConfig {
     workerLogLevel: 'warn',
     initialOutgoingBitrate: 1_000_000,
     consumersPerWorker: 500,
+    portRange: undefined,
     ...overrides,
   };
 }

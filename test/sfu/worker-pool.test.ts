@@ -120,6 +120,7 @@ t.test('loadSfuConfig', async (t) => {
     t.type(config.announcedAddress, 'string', 'a wildcard listen IP gets an announced address');
     t.equal(config.workerLogLevel, 'warn');
     t.equal(config.initialOutgoingBitrate, 1_000_000);
+    t.equal(config.portRange, undefined, "ingest and links between nodes on mediasoup's own port range");
   });
 
   t.test('explicit values', async (t) => {
@@ -129,6 +130,7 @@ t.test('loadSfuConfig', async (t) => {
     t.equal(config.listenIp, '10.1.2.3');
     t.equal(config.announcedAddress, undefined, 'a specific listen IP is announced as is');
     t.equal(loadSfuConfig({ RTC_ANNOUNCED_ADDRESS: 'media.example.org' }).announcedAddress, 'media.example.org');
+    t.same(loadSfuConfig({ RTC_PORT_RANGE: '41000-41999' }).portRange, { min: 41000, max: 41999 });
   });
 
   t.test('clear errors', async (t) => {
@@ -137,5 +139,8 @@ t.test('loadSfuConfig', async (t) => {
     t.throws(() => loadSfuConfig({ RTC_LISTEN_IP: 'not-an-ip' }), { message: /RTC_LISTEN_IP must be an IP address, got "not-an-ip"/ });
     t.throws(() => loadSfuConfig({ RTC_PORT: '65535', MEDIASOUP_WORKERS: '2' }), { message: /RTC_PORT 65535 leaves no room for 2 workers/ });
     t.throws(() => loadSfuConfig({ MEDIASOUP_LOG_LEVEL: 'chatty' }), { message: /MEDIASOUP_LOG_LEVEL must be one of/ });
+    for (const bad of ['41000', '41999-41000', '80-90', '41000-70000', 'a-b']) {
+      t.throws(() => loadSfuConfig({ RTC_PORT_RANGE: bad }), { message: /RTC_PORT_RANGE must be "min-max" within 1024–65535/ }, bad);
+    }
   });
 });
