@@ -17,19 +17,19 @@
  *
  * Browser mode (`npm run bench:load -- --browsers 3`, or MODE=browser BROWSERS=3): join time with
  * real Chromium pages instead, in ./browsers.ts.
+ *
+ * Two-node mode (`npm run bench:load -- --nodes 2`, or NODES=2): the same sites and figures with the
+ * cascade, node B a second process taking about half the districts' media, in ./two-nodes.ts
+ * (WORKERS there defaults to 1 per node).
  */
-import { createSocket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, type Worker } from 'node:worker_threads';
 import { caller, serve, startThread, type Handlers } from '../thread-rpc.js';
 import type { Test } from 'tap';
-import type { types as ms } from 'mediasoup';
 import type { MeetingId } from '../../protocol/ids.js';
 import { createServer } from '../../server.js';
 import type { Peer } from '../../sfu/peer.js';
-import type { Room } from '../../sfu/room.js';
 import { testConfig, testSfuConfig } from '../../test/helpers/config.js';
 import { egressTap, type EgressTap } from '../../test/helpers/egress-tap.js';
 import { opusParameters, vp8SimulcastParameters } from '../../test/helpers/rtp-parameters.js';
@@ -37,43 +37,38 @@ import { connectSocket, connected, ok, type ClientSocket } from '../../test/help
 import { waitFor } from '../../test/helpers/wait.js';
 import { provinceMeeting } from '../province.js';
 import { browserModeOptions, runBrowserJoins } from './browsers.js';
+import { ingestSum, mediaFlowing, packetSum, percent, rssOf, seconds, unusedUdpPort, workerCpuMs } from './measure.js';
+import type { ClientRequests } from './protocol.js';
 import { Pacer } from './rtp.js';
+import { runTwoNodes } from './two-nodes.js';
 
 const SITES = Number(process.env['SITES'] ?? 240);
 const WORKERS = Number(process.env['WORKERS'] ?? 2);
 const STEADY_MS = Number(process.env['STEADY_S'] ?? 20) * 1000;
 const FPS = Number(process.env['FPS'] ?? 15);
 const JOIN_CONCURRENCY = Number(process.env['JOIN_CONCURRENCY'] ?? SITES);
-
-interface StormOrder {
-  url: string;
-  chairToken: string;
-  siteTokens: string[];
-  concurrency: number;
-}
-interface StormReport {
-  /** Date.now() of the first site's connect, and when the last site had joined (join ack). */
-  firstConnectAt: number;
-  allJoinedAt: number;
-  /** Date.now() when each site's producers were created (RTP starts with the next tick). */
-  producingAt: number[];
-  joined: number;
-  failed: number;
-  errors: string[];
-  participantIds: string[];
-  chairId: string;
-}
-type ClientRequests = {
-  storm: [StormOrder, StormReport];
-  'grant-floor': [{ participantId: string }, null];
-  stats: [Record<string, never>, { packetsSent: number; sites: number }];
-  close: [Record<string, never>, null];
-};
+const NODES = isMainThread ? nodesOption(process.argv.slice(2), process.env) : 1;
 
 const browserMode = isMainThread ? browserModeOptions(process.argv.slice(2), process.env) : undefined;
 if (browserMode) await runBrowserJoins(browserMode);
+else if (isMainThread && NODES === 2)
+  await runTwoNodes({
+    sites: SITES,
+    workers: Number(process.env['WORKERS'] ?? 1),
+    steadyMs: STEADY_MS,
+    concurrency: JOIN_CONCURRENCY,
+    startSites: () => startThread(import.meta.url),
+  });
 else if (isMainThread) await main();
 else clientThread();
+
+/** `--nodes N` / `--nodes=N` or NODES: 1 (the default) or 2 (./two-nodes.ts). */
+function nodesOption(argv: string[], env: NodeJS.ProcessEnv): number {
+  const i = argv.indexOf('--nodes');
+  const raw = argv.find((a) => a.startsWith('--nodes='))?.slice('--nodes='.length) ?? (i >= 0 ? argv[i + 1] : undefined) ?? env['NODES'] ?? '1';
+  if (raw !== '1' && raw !== '2') throw new Error(`--nodes (NODES) must be 1 or 2, got "${raw}"`);
+  return Number(raw);
+}
 
 // ── The server side ──────────────────────────────────────────────────────────────────────────
 
@@ -197,72 +192,6 @@ async function main(): Promise<void> {
     await server.close();
     config.cleanup();
   }
-}
-
-/** When each producer first showed RTP at the server (Date.now()), polling those not yet seen. */
-async function mediaFlowing(peers: Peer[]): Promise<Map<string, number>> {
-  const seen = new Map<string, number>();
-  const all = peers.flatMap((p) => p.producers);
-  await waitFor(
-    async () => {
-      const pending = all.filter((p) => !seen.has(p.id) && !p.closed);
-      await Promise.all(
-        pending.map(async (p) => {
-          const stats = await p.getStats().catch(() => []);
-          if (stats.some((s) => s.byteCount > 0)) seen.set(p.id, Date.now());
-        }),
-      );
-      return pending.length === 0 || seen.size === all.length;
-    },
-    { timeout: 120_000, interval: 250, what: 'RTP at every producer' },
-  ).catch((error: Error) => console.log(`  ${error.message}: ${seen.size}/${all.length}`));
-  return seen;
-}
-
-async function packetSum(consumers: ms.Consumer[], type: 'outbound-rtp') {
-  let packets = 0;
-  let bytes = 0;
-  for (const stats of await Promise.all(consumers.map((c) => c.getStats().catch(() => [])))) {
-    for (const s of stats) if (s.type === type) ((packets += s.packetCount), (bytes += s.byteCount));
-  }
-  return { packets, bytes };
-}
-
-async function ingestSum(producers: ms.Producer[]) {
-  let packets = 0;
-  let bytes = 0;
-  let lost = 0;
-  for (const stats of await Promise.all(producers.map((p) => p.getStats().catch(() => [])))) {
-    for (const s of stats) ((packets += s.packetCount), (bytes += s.byteCount), (lost += Math.max(0, s.packetsLost)));
-  }
-  return { packets, bytes, lost };
-}
-
-async function workerCpuMs(worker: ms.Worker): Promise<number> {
-  const usage = await worker.getResourceUsage();
-  return usage.ru_utime + usage.ru_stime;
-}
-
-function rssOf(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
-  return line ? Number(line[1]) * 1024 : NaN;
-}
-
-/** A local UDP port nobody listens on: the taps' packets end in the kernel. */
-async function unusedUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
-  const { port } = s.address();
-  s.close();
-  return port;
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
-
-function percent(value: number, of: number): string {
-  return of > 0 ? `${((100 * value) / of).toFixed(1)} %` : 'n/a';
 }
 
 // ── The sites (worker thread) ─────────────────────────────────────────────────────────────────
