@@ -93,7 +93,10 @@ export async function runTwoNodes(o: TwoNodeOptions): Promise<void> {
         `(A: ${flowingA.size}/${sitePeersA.reduce((n, p) => n + p.producers.length, 0)} producers, B: ${flowingB.flowingAt.length}/${flowingB.producers})`,
     );
     for (const error of storm.errors) console.log(`  join failure: ${error}`);
-    console.log(`  media placed: ${sitePeersA.length} sites + the chair on A, ${onB.length} sites on B (${split.hallsOnB} halls are in B's districts)`);
+    console.log(
+      `  media placed: ${sitePeersA.length} sites + the chair on A, ${onB.length} sites on B (${split.hallsOnB} halls are in B's districts; ` +
+        `a site B did not take within RemotePeer's 3 s stays on A)`,
+    );
 
     // A floor holder on B, so a B camera and voice go to A's sites and the chair (B → A) as the chair's go to B (A → B).
     const floorHolder = onB[0] ?? storm.participantIds[0];
@@ -158,12 +161,14 @@ export async function runTwoNodes(o: TwoNodeOptions): Promise<void> {
     const load = loadavg().map((l) => l.toFixed(1)).join(' ');
     console.log(`\nsteady state over ${(msA / 1000).toFixed(1)} s (${room.members.length} participants, load average ${load}):`);
     console.log(`  sent by the sites ${rate(after.sent - before.sent, msA)} packets/s (the sites' thread runs in node A's process)`);
-    const rows = [node('A', `${sitePeersA.length} + chair`, consumersA, before.a, after.a), node('B', String(after.b.shardPeers), tappedB.consumers, before.b, after.b)];
+    const rows = [node('A', `${sitePeersA.length} + chair`, consumersA, before.a, after.a), node('B', String(onB.length), tappedB.consumers, before.b, after.b)];
     console.table(rows);
     console.table([
       ...workerRows('A', before.a, after.a, room.peers.map((p) => p.place.slot.index)),
       ...workerRows('B', before.b, after.b, []),
     ]);
+    if (after.b.shardPeers !== onB.length)
+      console.log(`  node B's shard holds ${after.b.shardPeers} peers, node A placed ${onB.length} there: ${after.b.shardPeers - onB.length} left on B by joins A gave up on`);
     const clientElu = performance.eventLoopUtilization(after.clientElu, before.clientElu).utilization;
     console.log(
       `  node A process (server + sites' thread) CPU ${percent((after.a.nodeCpuUs - before.a.nodeCpuUs) / 1000, msA)}, event loop ${percent(eluOf(before.a, after.a), 1)}, ` +
