@@ -327,6 +327,7 @@ export class Shard implements PeerHost {
   /** A worker died: the link's takes the whole shard; another, only the peers placed on it (their pages join again). */
   #watch(place: PeerPlace): void {
     place.router.on('workerclose', () => {
+      this.log.warn("a worker under a meeting's media here died; its participants are dropped", { worker: place.slot.index });
       if (place === this.place) return this.close();
       this.#routers.delete(place.slot);
       for (const peer of [...this.#peers.values()]) if (peer.place === place) peer.close();

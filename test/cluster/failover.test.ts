@@ -6,10 +6,7 @@
  * crashed node whose claim has not expired yet) does not trap a page: it keeps trying and joins
  * once the claim is free.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import t from 'tap';
 import type { Page } from 'playwright-core';
 import { joinUrl, signJoinToken } from '../../lib/join-token.js';
@@ -19,8 +16,8 @@ import { createKeys } from '../../store/keys.js';
 import { NodeStore } from '../../store/nodes.js';
 import { connectRedis } from '../../store/redis.js';
 import { assertClientBuilt, launchChromium, openJoinPage, remoteTileStats, settledState, type JoinPage } from '../helpers/browser.js';
-import { TEST_ADMIN, TEST_JWT_SECRET } from '../helpers/config.js';
-import { startProgram } from '../helpers/program.js';
+import { TEST_JWT_SECRET } from '../helpers/config.js';
+import { startNode } from '../helpers/program.js';
 import { startRedis } from '../helpers/redis.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -36,19 +33,8 @@ interface Health {
 }
 
 async function run(nodeId: string) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'diemcau-node-'));
-  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
-  const program = startProgram(t, dataDir, {
-    REDIS_URL: redis.url,
-    REDIS_PREFIX: prefix,
-    JWT_SECRET: TEST_JWT_SECRET,
-    ADMIN_PASSWORD: TEST_ADMIN.password,
-    NODE_ID: nodeId,
-    NODE_HEARTBEAT_MS: String(HEARTBEAT_MS),
-    NODE_TIMEOUT_MS: String(TIMEOUT_MS),
-  });
-  const url = (await program.printed(/running at (http:\/\/\S+)/))[1] as string;
-  return { ...program, url, id: nodeId };
+  const node = startNode(t, redis.url, prefix, { NODE_ID: nodeId, NODE_HEARTBEAT_MS: String(HEARTBEAT_MS), NODE_TIMEOUT_MS: String(TIMEOUT_MS) });
+  return { ...node, url: await node.url, id: nodeId };
 }
 
 const health = async (url: string) => (await (await fetch(`${url}/healthz`)).json()) as Health;

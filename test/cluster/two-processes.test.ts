@@ -3,16 +3,12 @@
  * (no chance to deregister) the other notices within 10 s with the default timings; a clean stop
  * leaves nothing behind in the registry.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import t from 'tap';
 import { connectRedis } from '../../store/redis.js';
 import { createKeys } from '../../store/keys.js';
 import { startRedis } from '../helpers/redis.js';
 import { waitFor } from '../helpers/wait.js';
-import { TEST_ADMIN, TEST_JWT_SECRET } from '../helpers/config.js';
-import { startProgram } from '../helpers/program.js';
+import { startNode } from '../helpers/program.js';
 
 const redis = await startRedis(t);
 const prefix = 'two-processes';
@@ -23,19 +19,8 @@ interface Health {
 }
 
 function run() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'diemcau-node-'));
-  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
-  const program = startProgram(t, dataDir, {
-    REDIS_URL: redis.url,
-    REDIS_PREFIX: prefix,
-    JWT_SECRET: TEST_JWT_SECRET,
-    ADMIN_PASSWORD: TEST_ADMIN.password,
-    // The defaults (2 s heartbeat, 6 s timeout): what is tested is what runs.
-    NODE_ID: '',
-    NODE_HEARTBEAT_MS: '',
-    NODE_TIMEOUT_MS: '',
-  });
-  return { ...program, url: program.printed(/running at (http:\/\/\S+)/).then((m) => m[1] as string) };
+  // The defaults (2 s heartbeat, 6 s timeout): what is tested is what runs.
+  return startNode(t, redis.url, prefix, { NODE_ID: '', NODE_HEARTBEAT_MS: '', NODE_TIMEOUT_MS: '' });
 }
 
 const health = async (url: string) => (await (await fetch(`${url}/healthz`)).json()) as Health;

@@ -5,9 +5,6 @@
  * is on A), the chair's grid shows it, and when B's process is killed, the page joins again by itself
  * with its media on A, and the meeting goes on.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import t from 'tap';
 import type { Page } from 'playwright-core';
 import type { JoinClaims } from '../../protocol/claims.js';
@@ -15,9 +12,9 @@ import type { MeetingId, NodeId } from '../../protocol/ids.js';
 import { RemotePeer } from '../../sfu/cascade/remote-peer.js';
 import { Peer } from '../../sfu/peer.js';
 import { assertClientBuilt, launchChromium, openJoinPage, remoteTileStats, settledState } from '../helpers/browser.js';
-import { TEST_ADMIN, TEST_JWT_SECRET, testClusterConfig, testSchedulerConfig } from '../helpers/config.js';
+import { testClusterConfig, testSchedulerConfig } from '../helpers/config.js';
 import { seedProvince } from '../helpers/fixtures.js';
-import { startProgram } from '../helpers/program.js';
+import { startNode } from '../helpers/program.js';
 import { startRedis } from '../helpers/redis.js';
 import { startServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
@@ -27,20 +24,14 @@ const redis = await startRedis(t);
 const scheduler = testSchedulerConfig({ redisUrl: redis.url, redisPrefix: 'cascade-e2e' });
 const quick = { heartbeatMs: 300, timeoutMs: 1200 };
 const a = await startServer(t, { scheduler, cluster: testClusterConfig(quick) });
-const bDir = mkdtempSync(join(tmpdir(), 'diemcau-node-b-'));
-t.teardown(() => rmSync(bDir, { recursive: true, force: true }));
 const bId = 'node-b-d1' as NodeId;
-const b = startProgram(t, bDir, {
-  REDIS_URL: redis.url,
-  REDIS_PREFIX: 'cascade-e2e',
-  JWT_SECRET: TEST_JWT_SECRET,
-  ADMIN_PASSWORD: TEST_ADMIN.password,
+const b = startNode(t, redis.url, 'cascade-e2e', {
   NODE_ID: bId,
   NODE_UNITS: 'd1',
   NODE_HEARTBEAT_MS: String(quick.heartbeatMs),
   NODE_TIMEOUT_MS: String(quick.timeoutMs),
 });
-await b.printed(/running at/);
+await b.url;
 await waitFor(() => a.registry.isLive(bId) || undefined, { timeout: 10_000, what: 'node A to see node B' });
 const bRtcPort = (await a.registry.nodeInfo(bId))!.rtcPort;
 await seedProvince(a.store, { districts: 2, communes: 2 });

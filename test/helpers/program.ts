@@ -1,7 +1,11 @@
 /** `npm start`'s program (node main.ts) as a child process on loopback, for tests of the program itself. */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Test } from 'tap';
+import { TEST_ADMIN, TEST_JWT_SECRET } from './config.js';
 
 export interface Program {
   child: ChildProcessByStdio<null, Readable, Readable>;
@@ -37,4 +41,20 @@ export function startProgram(t: Test, dataDir: string, env: Record<string, strin
       look();
     });
   return { child, exited, printed, output: () => out };
+}
+
+export interface ClusterNode extends Program {
+  /** Its URL, once it says it is running. */
+  url: Promise<string>;
+}
+
+/**
+ * A node of a test cluster: the program in a temp data dir (removed at teardown) on a shared Redis
+ * and key prefix, with the tests' JWT secret and admin password, plus `env` (NODE_ID, timings, NODE_UNITS…).
+ */
+export function startNode(t: Test, redisUrl: string, prefix: string, env: Record<string, string>): ClusterNode {
+  const dataDir = mkdtempSync(join(tmpdir(), 'diemcau-node-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const program = startProgram(t, dataDir, { REDIS_URL: redisUrl, REDIS_PREFIX: prefix, JWT_SECRET: TEST_JWT_SECRET, ADMIN_PASSWORD: TEST_ADMIN.password, ...env });
+  return { ...program, url: program.printed(/running at (http:\/\/\S+)/).then((m) => m[1] as string) };
 }
