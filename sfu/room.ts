@@ -173,7 +173,7 @@ export class Room extends TypedEmitter<RoomEvents> implements PeerHost, RemotePe
       const expected = this.#policy.expectedConsumers(id, this.#peers.size + this.#joining.size);
       peer = await RemotePeer.create(id, node, this.meetingId, rtpCapabilities, expected, cascade.bus, this);
     } catch (error) {
-      // Its node is gone or failing: better here than not at all.
+      // Its node refused or did not answer in time (a node that stopped heartbeating is not even asked): better here than not at all.
       this.log.warn('a media node did not take a participant; its media stays here', { participant: id, node, error: (error as Error).message });
       this.#joining.delete(id);
       return this.addPeer(id, rtpCapabilities);

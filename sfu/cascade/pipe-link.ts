@@ -8,9 +8,16 @@ import type { ProducerAppData } from '../peer.js';
 import { plainListenInfo, type MediaListen } from '../listen.js';
 import type { PipeEnd, ProducerOffer } from './messages.js';
 
+/**
+ * Socket buffers of a link (bytes, each way): a link carries many streams in bursts, and the
+ * system's default (about 208 KB) overflowed under load in bench:load --nodes 2 (up to 40 % loss into
+ * a busy node). The kernel caps them at net.core.rmem_max / wmem_max: raise those to match.
+ */
+export const LINK_SOCKET_BUFFER = 4 * 1024 * 1024;
+
 export async function createPipe(router: ms.Router, listen: MediaListen): Promise<ms.PipeTransport> {
   return router.createPipeTransport({
-    listenInfo: plainListenInfo(listen),
+    listenInfo: { ...plainListenInfo(listen), recvBufferSize: LINK_SOCKET_BUFFER, sendBufferSize: LINK_SOCKET_BUFFER },
     enableSrtp: true,
     enableRtx: false,
   });

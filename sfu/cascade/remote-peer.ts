@@ -87,8 +87,6 @@ class RemoteConsumer implements ConsumerView {
   }
 }
 
-/** A media node that does not take a participant this quickly is taken for gone: the participant's media stays home. */
-const ADD_TIMEOUT_MS = 3000;
 
 export class RemotePeer extends TypedEmitter<PeerEvents> implements MediaPeer {
   #state: PeerState;
@@ -121,7 +119,14 @@ export class RemotePeer extends TypedEmitter<PeerEvents> implements MediaPeer {
     bus: CascadeBus,
     host: RemotePeerHost,
   ): Promise<RemotePeer> {
-    const state = await bus.call<PeerState>(node, M.peerAdd, { meetingId, peerId: id, rtpCapabilities, expected }, ADD_TIMEOUT_MS);
+    let state: PeerState;
+    try {
+      state = await bus.call<PeerState>(node, M.peerAdd, { meetingId, peerId: id, rtpCapabilities, expected });
+    } catch (error) {
+      // Too late rather than refused, maybe: the node must not keep a participant the home gave up on.
+      bus.notify(node, M.peerClose, { meetingId, peerId: id });
+      throw error;
+    }
     return new RemotePeer(id, node, meetingId, bus, host, state);
   }
 

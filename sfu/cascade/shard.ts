@@ -51,6 +51,8 @@ export class Shard implements PeerHost {
   /** The meeting's router on each worker it uses here; the first (the link's) is `place`. */
   readonly #routers = new Map<WorkerSlot, Promise<PeerPlace>>();
   readonly #pipes = new Pipes();
+  /** Participants the home gave up on before their add finished here (it timed out there). */
+  readonly #abandoned = new Set<ParticipantId>();
   #pipe: Promise<ms.PipeTransport> | undefined;
   #linkPort: number | undefined;
   #closed = false;
@@ -140,6 +142,7 @@ export class Shard implements PeerHost {
       place = await this.#routerOn(slot);
       this.#assertOpen();
       if (this.#peers.has(peerId)) throw new AppError('ALREADY_JOINED', 'Already joined');
+      if (this.#abandoned.delete(peerId)) throw new AppError('MEETING_CLOSED', 'The home node gave this participant up');
     } catch (error) {
       slot.expected.delete(claim);
       throw error;
@@ -158,7 +161,10 @@ export class Shard implements PeerHost {
   }
 
   closePeer(peerId: ParticipantId): void {
-    this.#peers.get(peerId)?.close();
+    const peer = this.#peers.get(peerId);
+    if (peer) peer.close();
+    // Its add may still be on its way here (this message overtook nothing: the add is awaiting a router).
+    else this.#abandoned.add(peerId);
   }
 
   /** The link's end here, connected to the home's. */
