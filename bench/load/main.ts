@@ -31,13 +31,13 @@ import type { MeetingId } from '../../protocol/ids.js';
 import { createServer } from '../../server.js';
 import type { Peer } from '../../sfu/peer.js';
 import { testConfig, testSfuConfig } from '../../test/helpers/config.js';
-import { egressTap, type EgressTap } from '../../test/helpers/egress-tap.js';
+import type { EgressTap } from '../../test/helpers/egress-tap.js';
 import { opusParameters, vp8SimulcastParameters } from '../../test/helpers/rtp-parameters.js';
 import { connectSocket, connected, ok, type ClientSocket } from '../../test/helpers/socket-client.js';
 import { waitFor } from '../../test/helpers/wait.js';
 import { provinceMeeting } from '../province.js';
 import { browserModeOptions, runBrowserJoins } from './browsers.js';
-import { ingestSum, mediaFlowing, packetSum, percent, rssOf, seconds, unusedUdpPort, workerCpuMs } from './measure.js';
+import { ingestSum, mediaFlowing, packetSum, percent, rssOf, seconds, settleFloor, tapPeers, workerCpuMs } from './measure.js';
 import type { ClientRequests } from './protocol.js';
 import { Pacer } from './rtp.js';
 import { runTwoNodes } from './two-nodes.js';
@@ -98,23 +98,8 @@ async function main(): Promise<void> {
     for (const error of storm.errors) console.log(`  join failure: ${error}`);
 
     // A floor holder, so the middle layer and a second audio are in play, as in a real session.
-    const floorHolder = storm.participantIds[0];
-    if (floorHolder) await call('grant-floor', { participantId: floorHolder });
-    await waitFor(() => floorHolder && room.peers.filter((p) => p.id !== floorHolder).every((p) => p.consumers.some((c) => c.appData['peerId'] === floorHolder)), {
-      timeout: 30_000,
-      what: 'everyone to consume the floor holder',
-    }).catch((error: Error) => console.log(`  ${error.message}`));
-    await room.settled();
-    await waitFor(() => room.peers.every((p) => p.consumers.every((c) => !c.paused)), { timeout: 30_000, what: 'consumers resumed' }).catch((error: Error) =>
-      console.log(`  ${error.message}`),
-    );
-
-    // The egress taps: the forwarding the sites' connected links would cause.
-    const sink = await unusedUdpPort();
-    for (const peer of room.peers) {
-      const wanted = peer.consumers.map((c) => ({ producerId: c.producerId, rtpCapabilities: peer.rtpCapabilities, spatialLayer: c.preferredLayers?.spatialLayer }));
-      if (wanted.length > 0) taps.push(await egressTap(peer.place.router, { ip: '127.0.0.1', port: sink }, wanted));
-    }
+    await settleFloor(room, storm.participantIds[0], (participantId) => call('grant-floor', { participantId }));
+    taps.push(...(await tapPeers(room.peers)).values());
     const tapConsumers = taps.flatMap((tap) => tap.consumers);
     const byLayer = new Map<string, number>();
     for (const c of tapConsumers) {

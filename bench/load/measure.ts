@@ -3,6 +3,9 @@ import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { types as ms } from 'mediasoup';
+import type { Peer } from '../../sfu/peer.js';
+import type { Room } from '../../sfu/room.js';
+import { egressTap, type EgressTap } from '../../test/helpers/egress-tap.js';
 import { waitFor } from '../../test/helpers/wait.js';
 import type { LinkSample, NodeSample } from './protocol.js';
 
@@ -148,4 +151,37 @@ export async function nodeSample(parts: { tapConsumers: ms.Consumer[]; producers
     rss: { node: process.memoryUsage().rss, workers: parts.workers.map((w) => rssOf(w.pid)) },
     workerPids: parts.workers.map((w) => w.pid),
   };
+}
+
+/**
+ * Gives the floor to `holder` (so the middle layer and a second voice are in play, as in a real
+ * session) and waits until everyone else consumes it and every consumer is resumed; a wait that
+ * runs out is printed, not thrown: the figures still say what happened.
+ */
+export async function settleFloor(room: Room, holder: string | undefined, grant: (participantId: string) => Promise<unknown>): Promise<void> {
+  if (!holder) return;
+  await grant(holder);
+  const held = () => new Set(room.member(holder as never)?.producers.map((p) => p.id) ?? []);
+  await waitFor(() => room.members.filter((m) => m.id !== holder).every((m) => m.consumers.some((c) => held().has(c.producerId))), {
+    timeout: 30_000,
+    what: 'everyone to consume the floor holder',
+  }).catch((error: Error) => console.log(`  ${error.message}`));
+  await room.settled();
+  await waitFor(() => room.members.every((m) => m.consumers.every((c) => !c.paused)), { timeout: 30_000, what: 'consumers resumed' }).catch((error: Error) =>
+    console.log(`  ${error.message}`),
+  );
+}
+
+/**
+ * The egress taps: for each peer, a plain transport on its router consuming what it consumes at
+ * the same layers, to a port nobody reads — the forwarding the sites' connected links would cause.
+ */
+export async function tapPeers(peers: readonly Peer[]): Promise<Map<Peer, EgressTap>> {
+  const sink = await unusedUdpPort();
+  const taps = new Map<Peer, EgressTap>();
+  for (const peer of peers) {
+    const wanted = peer.consumers.map((c) => ({ producerId: c.producerId, rtpCapabilities: peer.rtpCapabilities, spatialLayer: c.preferredLayers?.spatialLayer }));
+    if (wanted.length > 0) taps.set(peer, await egressTap(peer.place.router, { ip: '127.0.0.1', port: sink }, wanted));
+  }
+  return taps;
 }

@@ -9,13 +9,12 @@ import type { NodeId } from '../../protocol/ids.js';
 import { createServer, type DiemcauServer } from '../../server.js';
 import type { Shard } from '../../sfu/cascade/shard.js';
 import type { Peer } from '../../sfu/peer.js';
-import type { Handlers } from '../thread-rpc.js';
 import { testClusterConfig, testConfig, testSchedulerConfig, testSfuConfig } from '../../test/helpers/config.js';
-import { egressTap, type EgressTap } from '../../test/helpers/egress-tap.js';
+import type { EgressTap } from '../../test/helpers/egress-tap.js';
 import { waitFor } from '../../test/helpers/wait.js';
-import { mediaFlowing, nodeSample, PipeWatch, unusedUdpPort } from './measure.js';
+import { mediaFlowing, nodeSample, PipeWatch, tapPeers } from './measure.js';
 import type { NodeBRequests, ShardRef } from './protocol.js';
-import { serveParent } from './process-rpc.js';
+import { serveParent, type Handlers } from '../thread-rpc.js';
 
 let server: DiemcauServer | undefined;
 let cleanup = () => {};
@@ -64,11 +63,7 @@ const handlers: Handlers<NodeBRequests> = {
 
   async tap(ref) {
     const { peers } = await shardOf(ref);
-    const sink = await unusedUdpPort();
-    for (const peer of peers) {
-      const wanted = peer.consumers.map((c) => ({ producerId: c.producerId, rtpCapabilities: peer.rtpCapabilities, spatialLayer: c.preferredLayers?.spatialLayer }));
-      if (wanted.length === 0) continue;
-      const tap = await egressTap(peer.place.router, { ip: '127.0.0.1', port: sink }, wanted);
+    for (const [peer, tap] of await tapPeers(peers)) {
       taps.push(tap);
       tapOf.set(peer.id, tap);
     }

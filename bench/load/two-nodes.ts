@@ -18,12 +18,11 @@ import { createServer, type DiemcauServer } from '../../server.js';
 import { RemotePeer } from '../../sfu/cascade/remote-peer.js';
 import type { Peer } from '../../sfu/peer.js';
 import { testClusterConfig, testConfig, testSfuConfig } from '../../test/helpers/config.js';
-import { egressTap, type EgressTap } from '../../test/helpers/egress-tap.js';
+import type { EgressTap } from '../../test/helpers/egress-tap.js';
 import { waitFor } from '../../test/helpers/wait.js';
 import { provinceMeeting } from '../province.js';
-import { caller } from '../thread-rpc.js';
-import { mediaFlowing, nodeSample, percent, PipeWatch, seconds, unusedUdpPort } from './measure.js';
-import { processCaller } from './process-rpc.js';
+import { mediaFlowing, nodeSample, percent, PipeWatch, seconds, settleFloor, tapPeers } from './measure.js';
+import { caller, processCaller } from '../thread-rpc.js';
 import type { ChairReception, ClientRequests, LinkSample, NodeBRequests, NodeSample, ShardRef } from './protocol.js';
 
 export interface TwoNodeOptions {
@@ -95,28 +94,15 @@ export async function runTwoNodes(o: TwoNodeOptions): Promise<void> {
     for (const error of storm.errors) console.log(`  join failure: ${error}`);
     console.log(
       `  media placed: ${sitePeersA.length} sites + the chair on A, ${onB.length} sites on B (${split.hallsOnB} halls are in B's districts; ` +
-        `a site B did not take within RemotePeer's 3 s stays on A)`,
+        `a site B refused or did not take within 10 s stays on A)`,
     );
 
     // A floor holder on B, so a B camera and voice go to A's sites and the chair (B → A) as the chair's go to B (A → B).
     const floorHolder = onB[0] ?? storm.participantIds[0];
-    if (floorHolder) await call('grant-floor', { participantId: floorHolder });
-    const floorProducers = () => new Set(room.member(floorHolder as never)?.producers.map((p) => p.id) ?? []);
-    await waitFor(() => floorHolder && room.members.filter((m) => m.id !== floorHolder).every((m) => m.consumers.some((c) => floorProducers().has(c.producerId))), {
-      timeout: 30_000,
-      what: 'everyone to consume the floor holder',
-    }).catch((error: Error) => console.log(`  ${error.message}`));
-    await room.settled();
-    await waitFor(() => room.members.every((m) => m.consumers.every((c) => !c.paused)), { timeout: 30_000, what: 'consumers resumed' }).catch((error: Error) =>
-      console.log(`  ${error.message}`),
-    );
+    await settleFloor(room, floorHolder, (participantId) => call('grant-floor', { participantId }));
 
     // The egress taps, on each node for the peers whose media is there.
-    const sink = await unusedUdpPort();
-    for (const peer of room.peers) {
-      const wanted = peer.consumers.map((c) => ({ producerId: c.producerId, rtpCapabilities: peer.rtpCapabilities, spatialLayer: c.preferredLayers?.spatialLayer }));
-      if (wanted.length > 0) taps.push(await egressTap(peer.place.router, { ip: '127.0.0.1', port: sink }, wanted));
-    }
+    taps.push(...(await tapPeers(room.peers)).values());
     const tapConsumers = taps.flatMap((tap) => tap.consumers);
     const tappedB = await b('tap', ref);
     const byLayer = new Map<string, number>(Object.entries(tappedB.byLayer));
