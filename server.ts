@@ -120,7 +120,7 @@ export async function createServer(config: Config): Promise<DiemcauServer> {
       log,
       admit: createJoinAdmission(store),
       live: createLiveStore(store),
-      placement: createPlacement(registry, () => url),
+      placement: createPlacement(registry, () => url, config.cluster.units.length > 0),
       adapter: socketAdapter.adapter,
     });
     const live = signaling;

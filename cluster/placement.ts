@@ -6,7 +6,12 @@ import type { NodeRegistry } from './registry.js';
 /** How long the list of node origins is reused; a node that just joined waits at most this long to be allowed. */
 const ORIGINS_TTL_MS = 2000;
 
-export function createPlacement(registry: NodeRegistry, ownUrl: () => string): Placement {
+/**
+ * `mediaOnly`: this node announces units (NODE_UNITS), a district's node in the cascade: a free
+ * meeting goes to a node that announces none (the province's), if one is live, so the chair's side
+ * stays the meeting's home and this node only takes its units' media.
+ */
+export function createPlacement(registry: NodeRegistry, ownUrl: () => string, mediaOnly = false): Placement {
   let origins: { at: number; set: Promise<Set<string>> } | undefined;
   const nodeOrigins = (): Promise<Set<string>> => {
     if (!origins || Date.now() - origins.at > ORIGINS_TTL_MS) {
@@ -19,6 +24,11 @@ export function createPlacement(registry: NodeRegistry, ownUrl: () => string): P
   };
   return {
     async claim(meetingId: MeetingId): Promise<Claim> {
+      if (mediaOnly && !(await registry.ownerOf(meetingId))) {
+        const homes = (await registry.nodes()).filter((n) => n.units.length === 0 && n.id !== registry.id && n.url);
+        const home = homes.sort((a, b) => a.load.participants - b.load.participants)[0];
+        if (home) return { here: false, url: home.url };
+      }
       const owner = await registry.claimMeeting(meetingId);
       if (owner === registry.id) return { here: true };
       const url = (await registry.nodeInfo(owner))?.url;

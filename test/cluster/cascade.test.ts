@@ -19,7 +19,7 @@ import { participant } from '../helpers/conference.js';
 import { testClusterConfig, testSchedulerConfig, testSfuConfig } from '../helpers/config.js';
 import { seedProvince } from '../helpers/fixtures.js';
 import { startRedis } from '../helpers/redis.js';
-import { ok } from '../helpers/socket-client.js';
+import { connectSocket, ok, refused } from '../helpers/socket-client.js';
 import { startServer } from '../helpers/server.js';
 import { nextEmission, waitFor, type Listenable } from '../helpers/wait.js';
 
@@ -119,6 +119,14 @@ t.test('a d1 site has its media on node B; media crosses both ways; only what is
   await ok(chair.socket, 'set-grid-page', { page: elsewhere, pageSize: 1 });
   await waitFor(() => !imported().has(site3Media.camera) || undefined, { timeout: 15_000, what: 'the d1 camera to stop crossing' });
   t.pass('and stops crossing when the chair turns away');
+});
+
+t.test("a meeting's first join reaching node B (a district's node) is sent to node A, the province's", async (t) => {
+  const socket = connectSocket(t, b.url, b.signToken({ ...claims('hall-d1-c1', 'd1-c1'), meetingId: 'first-at-b' }));
+  const refusal = (await refused(socket)) as Error & { data?: { code: string; details?: { url?: string } } };
+  t.equal(refusal.data?.code, 'MOVED');
+  t.equal(refusal.data?.details?.url, a.url, 'B leaves the home of meetings to the node that announces no units');
+  t.equal(await a.registry.ownerOf('first-at-b' as MeetingId), undefined, 'and does not claim it');
 });
 
 t.test('when node B leaves, its sites are hung up, and the meeting goes on at node A', async (t) => {
