@@ -126,6 +126,10 @@ export async function createServer(config: Config): Promise<DiemcauServer> {
     const live = signaling;
     // Its meetings were freed while it counted as gone: it takes back those nobody else took.
     registry.on('rejoined', () => void live.reclaim().catch((error: Error) => log.warn('could not reclaim meetings', { error: error.message })));
+    // Pages keep the list of nodes to fail over to as it changes.
+    const nodesChanged = () => void live.nodesChanged().catch((error: Error) => log.warn('could not tell pages the nodes', { error: error.message }));
+    registry.on('node-up', nodesChanged);
+    registry.on('node-down', nodesChanged);
     await app.listen({ host: config.host, port: config.port });
     const { port } = app.server.address() as AddressInfo;
     url = config.publicUrl ?? `${config.tls ? 'https' : 'http'}://localhost:${port}`;

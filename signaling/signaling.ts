@@ -28,6 +28,8 @@ export interface Signaling {
    * meeting another node took meanwhile is logged, its participants here are left as they are.
    */
   reclaim(): Promise<void>;
+  /** A node joined or left the cluster: this node's pages hear the new list of nodes (cluster-nodes). */
+  nodesChanged(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -161,6 +163,11 @@ export function createSignaling({ httpServer, sfu, config, log, admit, live, pla
         const claim = await placement.claim(meetingId);
         if (!claim.here) log.warn('another node took a meeting this node still serves; newcomers go there', { meetingId, url: claim.url });
       }
+    },
+    async nodesChanged() {
+      if (!placement) return;
+      // This node's sockets: every node tells its own.
+      io.local.emit('cluster-nodes', { urls: await placement.nodeUrls() });
     },
     async close() {
       // This node's sockets only: with the Redis adapter, io.disconnectSockets would reach every node's.

@@ -96,6 +96,21 @@ t.test("Socket.IO allows pages from the cluster's nodes (a redirected browser), 
   t.equal(await allowed('http://elsewhere.example'), null, 'not another site');
 });
 
+t.test("a page's list of nodes to fail over to follows nodes joining and leaving", async (t) => {
+  const socket = connectSocket(t, a.url, a.signToken(site(5, 'meeting-node-list')));
+  const lists: string[][] = [];
+  socket.on('cluster-nodes', ({ urls }) => lists.push(urls));
+  await connected(socket);
+  await waitFor(() => lists.length > 0 || undefined, { what: 'the first list' });
+  t.same(lists.at(-1), [a.url, b.url].sort(), 'on connecting: both nodes');
+  const c = await startServer(t, { scheduler });
+  await waitFor(() => lists.at(-1)?.includes(c.url) || undefined, { timeout: 10_000, what: 'the list with the new node' });
+  t.same(lists.at(-1), [a.url, b.url, c.url].sort(), 'a node that joins is added');
+  await c.close();
+  await waitFor(() => (lists.at(-1)?.length === 2 ? true : undefined), { timeout: 10_000, what: 'the list without it' });
+  t.same(lists.at(-1), [a.url, b.url].sort(), 'a node that leaves is dropped');
+});
+
 t.test("a crashed node's meeting is taken by the survivor within 10 s", async (t) => {
   // Last test of the file: node A is gone after it.
   const meeting = 'meeting-crash';
