@@ -32,7 +32,7 @@
  * the worker's CPU is counted (Node's is printed beside it). Load crossings are interpolated between
  * steps; past the last step they come from the least-squares line through all steps, marked "~".
  *
- * SITE_STEP (default 100 sites), MAX_SITES (default 1000 halls), WINDOW_S (CPU window, default 4),
+ * SITE_STEP (default 100 sites), MAX_SITES (default 1000 halls), WINDOW_S (CPU window, default 3),
  * WARMUP_S (after a step settles, default 1), FPS (default 15), JOIN_CONCURRENCY (default 20),
  * RAW_MAX (default 8000 consumers).
  */
@@ -47,7 +47,7 @@ import { LAYERS } from './load/rtp.js';
 
 const SITE_STEP = Number(process.env['SITE_STEP'] ?? 100);
 const MAX_SITES = Number(process.env['MAX_SITES'] ?? 1000);
-const WINDOW_MS = Number(process.env['WINDOW_S'] ?? 4) * 1000;
+const WINDOW_MS = Number(process.env['WINDOW_S'] ?? 3) * 1000;
 const WARMUP_MS = Number(process.env['WARMUP_S'] ?? 1) * 1000;
 const FPS = Number(process.env['FPS'] ?? 15);
 const JOIN_CONCURRENCY = Number(process.env['JOIN_CONCURRENCY'] ?? 20);
@@ -124,11 +124,12 @@ try {
   };
   let last: Sample | undefined;
   for (const upTo of replaySteps) {
-    while (raw.receivers.length < upTo) await raw.addReceiver(receivers[raw.receivers.length]!);
+    await raw.addReceivers(receivers.slice(raw.receivers.length, upTo));
     last = await rawSample();
   }
   while (last && !stopReason(last, 0, 1) && raw.consumers.length + ordinary.length <= RAW_MAX) {
-    for (let i = 0; i < SITE_STEP && raw.consumers.length + ordinary.length <= RAW_MAX; i++) await raw.addReceiver(ordinary);
+    const room = Math.floor((RAW_MAX - raw.consumers.length) / ordinary.length);
+    await raw.addReceivers(Array.from({ length: Math.min(SITE_STEP, room) }, () => ordinary));
     last = await rawSample();
   }
 } finally {

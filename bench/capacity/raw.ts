@@ -74,14 +74,18 @@ export class RawForwarder {
     });
   }
 
-  /** A receiver: one plain transport holding these consumers. */
-  async addReceiver(specs: readonly ConsumerSpec[]): Promise<void> {
-    const wanted = specs.map((s) => {
-      const producers = this.#producers[s.sender];
-      if (!producers) throw new Error(`no sender ${s.sender}`);
-      return { producerId: producers[s.kind].id, rtpCapabilities: this.router.rtpCapabilities, spatialLayer: s.kind === 'video' ? s.layer : undefined };
-    });
-    this.receivers.push(await egressTap(this.router, this.sink, wanted));
+  /** Receivers, each one plain transport holding its consumers; created a few dozen at a time. */
+  async addReceivers(receivers: readonly (readonly ConsumerSpec[])[]): Promise<void> {
+    const wanted = receivers.map((specs) =>
+      specs.map((s) => {
+        const producers = this.#producers[s.sender];
+        if (!producers) throw new Error(`no sender ${s.sender}`);
+        return { producerId: producers[s.kind].id, rtpCapabilities: this.router.rtpCapabilities, spatialLayer: s.kind === 'video' ? s.layer : undefined };
+      }),
+    );
+    for (let i = 0; i < wanted.length; i += 25) {
+      this.receivers.push(...(await Promise.all(wanted.slice(i, i + 25).map((w) => egressTap(this.router, this.sink, w)))));
+    }
   }
 
   close(): void {

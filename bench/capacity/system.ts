@@ -114,10 +114,20 @@ export class SystemUnderTest {
 
   async #tap(peers: readonly Peer[]): Promise<void> {
     const added: ms.Consumer[] = [];
-    for (const peer of peers) {
-      const wanted = peer.consumers.map((c) => ({ producerId: c.producerId, rtpCapabilities: peer.rtpCapabilities, spatialLayer: c.preferredLayers?.spatialLayer }));
-      if (wanted.length === 0) continue;
-      const tap = await egressTap(peer.place.router, this.sink, wanted);
+    const withConsumers = peers.filter((p) => p.consumers.length > 0);
+    const taps: EgressTap[] = [];
+    // A few dozen at a time: one by one, a step of a hundred sites waits on 600 worker requests in a row.
+    for (let i = 0; i < withConsumers.length; i += 25) {
+      const batch = withConsumers.slice(i, i + 25).map((peer) =>
+        egressTap(
+          peer.place.router,
+          this.sink,
+          peer.consumers.map((c) => ({ producerId: c.producerId, rtpCapabilities: peer.rtpCapabilities, spatialLayer: c.preferredLayers?.spatialLayer })),
+        ),
+      );
+      taps.push(...(await Promise.all(batch)));
+    }
+    for (const tap of taps) {
       this.#taps.push(tap);
       added.push(...tap.consumers);
       this.receivers.push(
