@@ -8,9 +8,8 @@
 import { isMainThread, parentPort } from 'node:worker_threads';
 import type { Test } from 'tap';
 import { serve, type Handlers } from '../thread-rpc.js';
-import { opusParameters, vp8SimulcastParameters } from '../../test/helpers/rtp-parameters.js';
 import { connectSocket, connected, ok, type ClientSocket } from '../../test/helpers/socket-client.js';
-import { Pacer } from '../load/rtp.js';
+import { Pacer, publishOverIngest } from '../load/rtp.js';
 
 export type SiteRequests = {
   /** The chair joins, opens the meeting and publishes; the first site token joins, publishes and gets the floor. */
@@ -41,17 +40,7 @@ function serveSites(port: NonNullable<typeof parentPort>): void {
 
   const publish = async (socket: ClientSocket, caps: Awaited<ReturnType<typeof join>>['caps']) => {
     if (!pacer) throw new Error('no pacer');
-    const ingest = await ok(socket, 'create-ingest-transport', {});
-    const mine = (ssrc += 10);
-    const audio = opusParameters(caps, mine);
-    const video = vp8SimulcastParameters(caps, mine + 1);
-    await ok(socket, 'produce', { transportId: ingest.transportId, kind: 'audio', source: 'mic', rtpParameters: audio });
-    await ok(socket, 'produce', { transportId: ingest.transportId, kind: 'video', source: 'camera', rtpParameters: video });
-    await pacer.add({
-      audio: { ssrc: mine, payloadType: audio.codecs[0]!.payloadType },
-      video: { firstSsrc: mine + 1, payloadType: video.codecs[0]!.payloadType },
-      to: { ip: ingest.ip, port: ingest.port },
-    });
+    await publishOverIngest(socket, caps, pacer, (ssrc += 10));
   };
 
   const handlers: Handlers<SiteRequests> = {

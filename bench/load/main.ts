@@ -32,14 +32,13 @@ import { createServer } from '../../server.js';
 import type { Peer } from '../../sfu/peer.js';
 import { testConfig, testSfuConfig } from '../../test/helpers/config.js';
 import type { EgressTap } from '../../test/helpers/egress-tap.js';
-import { opusParameters, vp8SimulcastParameters } from '../../test/helpers/rtp-parameters.js';
 import { connectSocket, connected, ok, type ClientSocket } from '../../test/helpers/socket-client.js';
 import { waitFor } from '../../test/helpers/wait.js';
 import { provinceMeeting } from '../province.js';
 import { browserModeOptions, runBrowserJoins } from './browsers.js';
 import { ingestSum, mediaFlowing, packetSum, percent, rssOf, seconds, settleFloor, tapPeers, workerCpuMs } from './measure.js';
 import type { ClientRequests } from './protocol.js';
-import { Pacer } from './rtp.js';
+import { Pacer, publishOverIngest } from './rtp.js';
 import { runTwoNodes } from './two-nodes.js';
 
 const SITES = Number(process.env['SITES'] ?? 240);
@@ -200,17 +199,7 @@ function clientThread(): void {
       const joined = await ok(socket, 'join', { rtpCapabilities: caps });
       onJoined();
       await ok(socket, 'create-transport', { direction: 'recv' });
-      const ingest = await ok(socket, 'create-ingest-transport', {});
-      const mine = (ssrc += 10);
-      const audio = opusParameters(caps, mine);
-      const video = vp8SimulcastParameters(caps, mine + 1);
-      await ok(socket, 'produce', { transportId: ingest.transportId, kind: 'audio', source: 'mic', rtpParameters: audio });
-      await ok(socket, 'produce', { transportId: ingest.transportId, kind: 'video', source: 'camera', rtpParameters: video });
-      await pacer.add({
-        audio: { ssrc: mine, payloadType: audio.codecs[0]!.payloadType },
-        video: { firstSsrc: mine + 1, payloadType: video.codecs[0]!.payloadType },
-        to: { ip: ingest.ip, port: ingest.port },
-      });
+      await publishOverIngest(socket, caps, pacer, (ssrc += 10));
       return { socket, id: joined.self.id as string, producingAt: Date.now() };
     } catch (error) {
       socket.disconnect();

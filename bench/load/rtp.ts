@@ -6,7 +6,10 @@
  * One pacer drives every site: a single 20 ms timer, not one per site.
  */
 import { createSocket, type Socket } from 'node:dgram';
+import type { types as ms } from 'mediasoup';
+import { opusParameters, vp8SimulcastParameters } from '../../test/helpers/rtp-parameters.js';
 import { OPUS_PAYLOAD, rtpPacket, senderReport } from '../../test/helpers/rtp-sender.js';
+import { ok, type ClientSocket } from '../../test/helpers/socket-client.js';
 
 /** Per simulcast layer (low, middle, high): packets per frame and payload bytes per packet. */
 export const LAYERS = [
@@ -147,4 +150,21 @@ export class Pacer {
     clearInterval(this.#timer);
     for (const site of this.#sites) site.socket.close();
   }
+}
+
+/**
+ * A simulated site publishes: a plain RTP ingest transport over the protocol, a microphone and a
+ * 3-layer camera on it (SSRCs from `ssrc`), and their RTP from the pacer.
+ */
+export async function publishOverIngest(socket: ClientSocket, caps: ms.RtpCapabilities, pacer: Pacer, ssrc: number): Promise<void> {
+  const ingest = await ok(socket, 'create-ingest-transport', {});
+  const audio = opusParameters(caps, ssrc);
+  const video = vp8SimulcastParameters(caps, ssrc + 1);
+  await ok(socket, 'produce', { transportId: ingest.transportId, kind: 'audio', source: 'mic', rtpParameters: audio });
+  await ok(socket, 'produce', { transportId: ingest.transportId, kind: 'video', source: 'camera', rtpParameters: video });
+  await pacer.add({
+    audio: { ssrc, payloadType: audio.codecs[0]!.payloadType },
+    video: { firstSsrc: ssrc + 1, payloadType: video.codecs[0]!.payloadType },
+    to: { ip: ingest.ip, port: ingest.port },
+  });
 }
