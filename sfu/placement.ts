@@ -1,4 +1,21 @@
+import type { types as ms } from 'mediasoup';
+import { mediaCodecs } from './codecs.js';
+import type { PeerPlace } from './peer.js';
 import { load, type WorkerSlot } from './worker-pool.js';
+
+/** A meeting's router on a worker, counted on the worker before the await so simultaneous placements see it. */
+export async function openRouter(slot: WorkerSlot, appData: ms.AppData): Promise<PeerPlace> {
+  slot.routers++;
+  let router: ms.Router;
+  try {
+    router = await slot.worker.createRouter({ mediaCodecs, appData });
+  } catch (error) {
+    slot.routers--;
+    throw error;
+  }
+  router.observer.once('close', () => slot.routers--);
+  return { router, slot };
+}
 
 /**
  * The worker a meeting's new participant goes to, expecting `expected` consumers for it:

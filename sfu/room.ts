@@ -6,13 +6,12 @@ import type { MeetingId, NodeId, ParticipantId } from '../protocol/ids.js';
 import type { CascadeBus } from './cascade/bus.js';
 import { NodeLinks } from './cascade/links.js';
 import { RemotePeer, type RemotePeerHost } from './cascade/remote-peer.js';
-import { mediaCodecs } from './codecs.js';
 import type { MediaListen } from './listen.js';
 import type { MediaPeer, ProducerView } from './media-peer.js';
 import type { Trackable } from './on-demand.js';
 import { Peer, type PeerHost, type PeerPlace, type ProducerAppData } from './peer.js';
 import { Pipes } from './pipes.js';
-import { placeParticipant } from './placement.js';
+import { openRouter, placeParticipant } from './placement.js';
 import { openCall, type MediaPolicy, type Sender, type SpatialLayer } from './policy.js';
 import { SpeakerDetector } from './speaker.js';
 import type { ExpectedConsumers, WorkerPool, WorkerSlot } from './worker-pool.js';
@@ -36,20 +35,6 @@ export interface RoomCascade {
   readonly bus: CascadeBus;
   /** The node whose media a participant of `unitId` attaches to; null or this node's id: here. */
   nodeFor(unitId: string | undefined): Promise<NodeId | null>;
-}
-
-/** Creates a meeting router on a worker, counted on it before the await so simultaneous placements see it. */
-async function createRouter(slot: WorkerSlot, meetingId: MeetingId): Promise<PeerPlace> {
-  slot.routers++;
-  let router: ms.Router | undefined;
-  try {
-    router = await slot.worker.createRouter({ mediaCodecs, appData: { meetingId } });
-  } catch (error) {
-    slot.routers--;
-    throw error;
-  }
-  router.observer.once('close', () => slot.routers--);
-  return { router, slot };
 }
 
 /**
@@ -101,7 +86,7 @@ export class Room extends TypedEmitter<RoomEvents> implements PeerHost, RemotePe
   }
 
   static async create(meetingId: MeetingId, pool: WorkerPool, options: RoomOptions, log: Logger): Promise<Room> {
-    const home = await createRouter(pool.leastLoaded(), meetingId);
+    const home = await openRouter(pool.leastLoaded(), { meetingId });
     try {
       const speaker = await SpeakerDetector.create(home.router);
       return new Room(meetingId, home, speaker, pool, options, log.child({ meetingId }));
@@ -324,7 +309,7 @@ export class Room extends TypedEmitter<RoomEvents> implements PeerHost, RemotePe
   #routerOn(slot: WorkerSlot): Promise<PeerPlace> {
     const existing = this.#routers.get(slot);
     if (existing) return existing;
-    const created = createRouter(slot, this.meetingId).then((place) => {
+    const created = openRouter(slot, { meetingId: this.meetingId }).then((place) => {
       if (this.#closed) {
         place.router.close();
         throw new AppError('MEETING_CLOSED', 'The meeting media has closed');

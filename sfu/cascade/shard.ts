@@ -9,10 +9,9 @@ import type { types as ms } from 'mediasoup';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
 import type { NodeId, ParticipantId } from '../../protocol/ids.js';
-import { mediaCodecs } from '../codecs.js';
 import { Peer, type PeerHost, type PeerPlace, type ProducerAppData } from '../peer.js';
 import { Pipes } from '../pipes.js';
-import { placeParticipant } from '../placement.js';
+import { openRouter, placeParticipant } from '../placement.js';
 import type { ExpectedConsumers, WorkerPool, WorkerSlot } from '../worker-pool.js';
 import type { CascadeBus } from './bus.js';
 import { M, type PeerCallResult, type PeerEventReport, type PeerOp, type PeerState, type PipeEnd, type ProducerOffer, type ProducerPause, type ProducerRef } from './messages.js';
@@ -24,20 +23,6 @@ export interface ShardOptions {
   initialOutgoingBitrate: number;
   /** Placement keeps each worker's consumers under this (as for rooms). */
   consumersPerWorker: number;
-}
-
-/** Creates a router of the meeting on a worker, counted on it before the await so simultaneous placements see it. */
-async function createRouter(slot: WorkerSlot, meetingId: string, home: NodeId): Promise<PeerPlace> {
-  slot.routers++;
-  let router: ms.Router;
-  try {
-    router = await slot.worker.createRouter({ mediaCodecs, appData: { meetingId, home } });
-  } catch (error) {
-    slot.routers--;
-    throw error;
-  }
-  router.observer.once('close', () => slot.routers--);
-  return { router, slot };
 }
 
 const PEER_EVENTS = ['consumer-created', 'consumer-closed', 'consumer-paused', 'consumer-resumed', 'layers-needed', 'link-mode', 'closed'] as const;
@@ -77,7 +62,7 @@ export class Shard implements PeerHost {
   }
 
   static async create(home: NodeId, meetingId: string, pool: WorkerPool, bus: CascadeBus, options: ShardOptions, log: Logger, onClosed: () => void): Promise<Shard> {
-    const place = await createRouter(pool.leastLoaded(), meetingId, home);
+    const place = await openRouter(pool.leastLoaded(), { meetingId, home });
     return new Shard(home, meetingId, place, pool, bus, options, log.child({ meetingId, home }), onClosed);
   }
 
@@ -315,7 +300,7 @@ export class Shard implements PeerHost {
   #routerOn(slot: WorkerSlot): Promise<PeerPlace> {
     const existing = this.#routers.get(slot);
     if (existing) return existing;
-    const created = createRouter(slot, this.meetingId, this.home).then((place) => {
+    const created = openRouter(slot, { meetingId: this.meetingId, home: this.home }).then((place) => {
       if (this.#closed) {
         place.router.close();
         throw new AppError('MEETING_CLOSED', 'The meeting media has closed on this node');
