@@ -1,6 +1,7 @@
 /**
- * Things opened when first needed and closed when the last user is done: media carried across a
- * link for as long as some consumer depends on it (sfu/cascade/links.ts).
+ * Things opened when first needed and closed when the last user is done: a producer piped to another
+ * router (sfu/pipes.ts) or carried across a link to another node (sfu/cascade/links.ts) for as long
+ * as some consumer depends on it.
  */
 
 /** A user of an entry: the entry stays open until the user closes. */
@@ -24,13 +25,15 @@ export class OnDemand<V> {
   readonly #entries = new Map<string, Entry<V>>();
   #closed = false;
 
-  constructor(
-    private readonly open: (key: string) => Promise<V>,
-    private readonly shut: (value: V, key: string) => void,
-  ) {}
+  /** `shut` closes a value no longer needed. */
+  constructor(private readonly shut: (value: V, key: string) => void) {}
 
   get size(): number {
     return this.#entries.size;
+  }
+
+  has(key: string): boolean {
+    return this.#entries.has(key);
   }
 
   keys(): string[] {
@@ -42,9 +45,9 @@ export class OnDemand<V> {
     return this.#entries.get(key)?.value;
   }
 
-  /** Runs `consume` once `key` is open; the user it returns keeps it open until the user closes. */
-  async use<T extends Trackable>(key: string, consume: (value: V) => Promise<T | undefined>): Promise<T | undefined> {
-    const entry = this.#entry(key);
+  /** Runs `consume` once `key` is open (by `open`, unless it is already); the user it returns keeps it open until the user closes. */
+  async use<T extends Trackable>(key: string, open: () => Promise<V>, consume: (value: V) => Promise<T | undefined>): Promise<T | undefined> {
+    const entry = this.#entry(key, open);
     entry.pending++;
     try {
       const user = await consume(await entry.ready);
@@ -63,8 +66,8 @@ export class OnDemand<V> {
   }
 
   /** Opens `key` for good (until it closes by itself). */
-  pin(key: string): Promise<V> {
-    const entry = this.#entry(key);
+  pin(key: string, open: () => Promise<V>): Promise<V> {
+    const entry = this.#entry(key, open);
     entry.pinned = true;
     return entry.ready;
   }
@@ -88,12 +91,12 @@ export class OnDemand<V> {
     for (const [key, entry] of [...this.#entries]) this.#shut(key, entry);
   }
 
-  #entry(key: string): Entry<V> {
+  #entry(key: string, open: () => Promise<V>): Entry<V> {
     if (this.#closed) throw new Error('closed');
     const existing = this.#entries.get(key);
     if (existing) return existing;
     const entry: Entry<V> = { ready: Promise.resolve(undefined as V), users: new Set(), pending: 0, pinned: false, closed: false };
-    entry.ready = this.open(key).then(
+    entry.ready = open().then(
       (value) => {
         entry.value = value;
         if (entry.closed) this.shut(value, key);

@@ -24,8 +24,6 @@ export class NodeLinks {
   readonly #pipes = new Map<NodeId, Promise<ms.PipeTransport>>();
   readonly #imports: OnDemand<ms.Producer<ProducerAppData>>;
   readonly #exports: OnDemand<ms.Consumer>;
-  /** The producers asked for export, by key, until their export is open. */
-  readonly #toExport = new Map<string, { id: string; appData: ProducerAppData }>();
   #opened = 0;
   #closed = false;
 
@@ -36,17 +34,11 @@ export class NodeLinks {
     private readonly listen: MediaListen,
     private readonly log: Logger,
   ) {
-    this.#imports = new OnDemand(
-      (k) => this.#openImport(k),
-      (producer, k) => {
-        producer.close();
-        this.bus.notify(split(k).node, M.importClose, { meetingId, producerId: split(k).producerId });
-      },
-    );
-    this.#exports = new OnDemand(
-      (k) => this.#openExport(k),
-      (consumer) => consumer.close(),
-    );
+    this.#imports = new OnDemand((producer, k) => {
+      producer.close();
+      this.bus.notify(split(k).node, M.importClose, { meetingId, producerId: split(k).producerId });
+    });
+    this.#exports = new OnDemand((consumer) => consumer.close());
   }
 
   /** Streams carried across links since the meeting started, and now. */
@@ -66,19 +58,17 @@ export class NodeLinks {
 
   /** Runs `consume` with a media node's producer brought to the home router; it stays while the consumer does. */
   useImport<T extends Trackable>(node: NodeId, producerId: string, consume: (producer: ms.Producer<ProducerAppData>) => Promise<T | undefined>): Promise<T | undefined> {
-    return this.#imports.use(key(node, producerId), consume);
+    return this.#imports.use(key(node, producerId), () => this.#openImport(node, producerId), consume);
   }
 
   /** A media node's producer at home for good (the active speaker observer hears every microphone). */
   pinImport(node: NodeId, producerId: string): Promise<ms.Producer<ProducerAppData>> {
-    return this.#imports.pin(key(node, producerId));
+    return this.#imports.pin(key(node, producerId), () => this.#openImport(node, producerId));
   }
 
   /** Runs `consume` (a consume on `node`) once `producer` (on the home router) is there; it stays while that consumer does. */
   useExport<T extends Trackable>(node: NodeId, producer: { id: string; appData: ProducerAppData }, consume: () => Promise<T | undefined>): Promise<T | undefined> {
-    const k = key(node, producer.id);
-    this.#toExport.set(k, producer);
-    return this.#exports.use(k, () => consume());
+    return this.#exports.use(key(node, producer.id), () => this.#openExport(node, producer), () => consume());
   }
 
   /** The media node paused or resumed a producer this node imported. */
@@ -145,8 +135,8 @@ export class NodeLinks {
     return opening;
   }
 
-  async #openImport(k: string): Promise<ms.Producer<ProducerAppData>> {
-    const { node, producerId } = split(k);
+  async #openImport(node: NodeId, producerId: string): Promise<ms.Producer<ProducerAppData>> {
+    const k = key(node, producerId);
     const pipe = await this.#pipe(node);
     const offer = await this.bus.call<ProducerOffer>(node, M.importProducer, { meetingId: this.meetingId, producerId });
     let producer: ms.Producer<ProducerAppData>;
@@ -161,10 +151,9 @@ export class NodeLinks {
     return producer;
   }
 
-  async #openExport(k: string): Promise<ms.Consumer> {
-    const { node, producerId } = split(k);
-    const producer = this.#toExport.get(k);
-    if (!producer) throw new Error(`nothing to export as ${k}`);
+  async #openExport(node: NodeId, producer: { id: string; appData: ProducerAppData }): Promise<ms.Consumer> {
+    const k = key(node, producer.id);
+    const producerId = producer.id;
     const pipe = await this.#pipe(node);
     const { consumer, offer } = await sendAcross(pipe, producer, this.meetingId);
     const ref = { meetingId: this.meetingId, producerId };
@@ -180,7 +169,6 @@ export class NodeLinks {
     this.#opened++;
     consumer.observer.once('close', () => {
       this.#exports.forget(k);
-      if (this.#toExport.get(k) === producer) this.#toExport.delete(k);
       this.bus.notify(node, M.exportClose, ref);
     });
     return consumer;
